@@ -1,0 +1,85 @@
+"""Permission rules (django-rules). Services call :func:`ensure` before every write.
+
+One place names what each role may do; views check the same permissions.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+
+@rules.predicate
+def is_joint_office_admin(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.has_role(Role.JOINT_OFFICE_ADMIN))
+    )
+
+
+@rules.predicate
+def is_department_admin(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.DEPARTMENT_ADMIN))
+
+
+@rules.predicate
+def is_inspector(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.INSPECTOR))
+
+
+@rules.predicate
+def is_auditor(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_role(Role.AUDITOR))
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_superuser or user.roles())
+    )
+
+
+@rules.predicate
+def owns_department(user, obj) -> bool:
+    """The object (or its department) belongs to the user's department."""
+    if obj is None or user is None or not user.is_authenticated:
+        return False
+    dept_id = getattr(obj, "department_id", None)
+    if dept_id is None and obj.__class__.__name__ == "Department":
+        dept_id = obj.pk
+    return dept_id is not None and dept_id == user.department_id
+
+
+# Directories (一单两库).
+rules.add_perm("registries.view", is_staff_member)
+rules.add_perm("registries.change_entity", is_joint_office_admin | is_department_admin)
+rules.add_perm("registries.import_entities", is_joint_office_admin)
+rules.add_perm(
+    "registries.change_inspector", is_joint_office_admin | (is_department_admin & owns_department)
+)
+rules.add_perm(
+    "registries.change_checkitem", is_joint_office_admin | (is_department_admin & owns_department)
+)
+rules.add_perm(
+    "registries.change_conflict", is_joint_office_admin | (is_department_admin & owns_department)
+)
+rules.add_perm("registries.import_department_data", is_joint_office_admin | is_department_admin)
+rules.add_perm("registries.export", is_staff_member)
+rules.add_perm("core.change_organisation", is_joint_office_admin)
+
+# Plans and draws (计划、任务、摇号).
+rules.add_perm("plans.view", is_staff_member)
+rules.add_perm("plans.change_plan", is_joint_office_admin)
+rules.add_perm("plans.run_draw", is_joint_office_admin)
+
+# Audit log.
+rules.add_perm("audit.view", is_joint_office_admin | is_auditor)
+
+
+def ensure(user, perm: str, obj=None) -> None:
+    """Raise PermissionDenied (with a Chinese message) unless the user holds perm."""
+    if user is None or not user.has_perm(perm, obj):
+        raise PermissionDenied("您没有执行此操作的权限。")

@@ -1,0 +1,76 @@
+"""Regions (行政区划) and departments (部门): the organisation every record hangs on."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class Region(models.Model):
+    code = models.CharField("行政区划代码", max_length=6, unique=True)
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def scope_prefix(self) -> str:
+        """Code prefix shared by this region and every region inside it.
+
+        410000 (province) -> "41", 410400 (city) -> "4104", 410402 (district) -> "410402".
+        """
+        code = self.code
+        while code.endswith("00") and len(code) > 2:
+            code = code[:-2]
+        return code
+
+    def full_name(self) -> str:
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+
+class DepartmentQuerySet(models.QuerySet):
+    def in_scope(self, prefix: str) -> DepartmentQuerySet:
+        return self.filter(region__code__startswith=prefix)
+
+
+class Department(models.Model):
+    code = models.CharField("部门编码", max_length=32, unique=True)
+    name = models.CharField("部门名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT)
+    active = models.BooleanField("启用", default=True)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "部门"
+        verbose_name_plural = "部门"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def lookup(cls, value: str) -> Department | None:
+        """Find a department by code, name or short name (used by imports)."""
+        value = (value or "").strip()
+        if not value:
+            return None
+        return cls.objects.filter(Q(code=value) | Q(name=value) | Q(short_name=value)).first()

@@ -1,0 +1,272 @@
+"""Write operations on the directories (一单两库).
+
+Every function runs in a transaction, checks the acting user's permission and writes
+an audit record. Views, imports and commands call these; nothing else writes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+
+from shuangsuiji import creditcode
+from shuangsuiji.accounts.permissions import ensure
+from shuangsuiji.audit.services import record
+from shuangsuiji.core.snapshots import snapshot
+
+from .models import (
+    CheckItem,
+    Conflict,
+    Entity,
+    Inspector,
+    RiskClass,
+    RiskRating,
+    Unavailability,
+)
+
+ENTITY_FIELDS = (
+    "name",
+    "address",
+    "license_no",
+    "legal_rep",
+    "phone",
+    "industry",
+    "status",
+    "region",
+)
+INSPECTOR_FIELDS = (
+    "name",
+    "department",
+    "certificate_no",
+    "certificate_valid_from",
+    "certificate_valid_to",
+    "title",
+    "phone",
+    "may_lead",
+    "is_expert",
+    "active",
+    "user",
+)
+ITEM_FIELDS = ("department", "code", "title", "legal_basis", "method", "active")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+def refresh_risk_class(entity_ids: Iterable[int] | None = None) -> int:
+    """Recompute the cached current class (latest rating effective today)."""
+    latest = (
+        RiskRating.objects.filter(entity=OuterRef("pk"), effective_date__lte=_today())
+        .order_by("-effective_date", "-pk")
+        .values("risk_class")[:1]
+    )
+    qs = Entity.objects.all()
+    if entity_ids is not None:
+        qs = qs.filter(pk__in=list(entity_ids))
+    return qs.update(risk_class=Subquery(latest))
+
+
+def _full_clean(obj, exclude=None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        messages = []
+        for field, errors in exc.message_dict.items():
+            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+            messages.extend(f"{label}：{e}" if label else e for e in errors)
+        raise ValidationError("；".join(messages)) from exc
+
+
+@transaction.atomic
+def create_entity(
+    actor,
+    *,
+    credit_code: str,
+    risk_class: str | None = None,
+    rating_date: datetime.date | None = None,
+    rating_source: str = "",
+    **fields,
+) -> Entity:
+    ensure(actor, "registries.change_entity")
+    code = creditcode.parse(credit_code).code
+    entity = Entity(credit_code=code, **{k: v for k, v in fields.items() if k in ENTITY_FIELDS})
+    _full_clean(entity)
+    entity.save()
+    record(actor, "entity.create", entity, after=snapshot(entity))
+    if risk_class:
+        add_risk_rating(
+            actor,
+            entity,
+            risk_class=risk_class,
+            effective_date=rating_date or _today(),
+            source=rating_source,
+        )
+    return entity
+
+
+@transaction.atomic
+def update_entity(actor, entity: Entity, **changes) -> Entity:
+    ensure(actor, "registries.change_entity", entity)
+    before = snapshot(entity)
+    if "credit_code" in changes:
+        changes["credit_code"] = creditcode.parse(changes["credit_code"]).code
+    for key, value in changes.items():
+        if key not in ENTITY_FIELDS + ("credit_code",):
+            raise ValueError(f"unknown entity field {key}")
+        setattr(entity, key, value)
+    _full_clean(entity)
+    entity.save()
+    record(actor, "entity.update", entity, before=before, after=snapshot(entity))
+    return entity
+
+
+@transaction.atomic
+def add_risk_rating(
+    actor, entity: Entity, *, risk_class: str, effective_date: datetime.date, source: str = ""
+) -> RiskRating:
+    ensure(actor, "registries.change_entity", entity)
+    if risk_class not in RiskClass.values:
+        raise ValidationError(f"风险等级“{risk_class}”无效，应为 A、B、C 或 D")
+    rating = RiskRating.objects.create(
+        entity=entity,
+        risk_class=risk_class,
+        effective_date=effective_date,
+        source=source,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    refresh_risk_class([entity.pk])
+    entity.refresh_from_db(fields=["risk_class"])
+    record(
+        actor,
+        "entity.rate",
+        entity,
+        after=snapshot(rating),
+        data={
+            "risk_class": risk_class,
+            "effective_date": effective_date.isoformat(),
+            "source": source,
+        },
+    )
+    return rating
+
+
+@transaction.atomic
+def create_inspector(actor, **fields) -> Inspector:
+    inspector = Inspector(**{k: v for k, v in fields.items() if k in INSPECTOR_FIELDS})
+    ensure(actor, "registries.change_inspector", inspector)
+    _full_clean(inspector)
+    inspector.save()
+    if "check_items" in fields:
+        inspector.check_items.set(fields["check_items"])
+    record(actor, "inspector.create", inspector, after=snapshot(inspector))
+    return inspector
+
+
+@transaction.atomic
+def update_inspector(actor, inspector: Inspector, **changes) -> Inspector:
+    ensure(actor, "registries.change_inspector", inspector)
+    before = snapshot(inspector)
+    items = changes.pop("check_items", None)
+    for key, value in changes.items():
+        if key not in INSPECTOR_FIELDS:
+            raise ValueError(f"unknown inspector field {key}")
+        setattr(inspector, key, value)
+    # Moving an inspector to another department needs rights over the new one too.
+    ensure(actor, "registries.change_inspector", inspector)
+    _full_clean(inspector)
+    inspector.save()
+    if items is not None:
+        inspector.check_items.set(items)
+    record(actor, "inspector.update", inspector, before=before, after=snapshot(inspector))
+    return inspector
+
+
+@transaction.atomic
+def add_unavailability(
+    actor, inspector: Inspector, *, start: datetime.date, end: datetime.date, reason: str = ""
+) -> Unavailability:
+    ensure(actor, "registries.change_inspector", inspector)
+    if end < start:
+        raise ValidationError("结束日期不能早于开始日期")
+    period = Unavailability.objects.create(inspector=inspector, start=start, end=end, reason=reason)
+    record(actor, "inspector.unavailable", inspector, after=snapshot(period))
+    return period
+
+
+@transaction.atomic
+def remove_unavailability(actor, period: Unavailability) -> None:
+    ensure(actor, "registries.change_inspector", period.inspector)
+    before = snapshot(period)
+    inspector = period.inspector
+    period.delete()
+    record(actor, "inspector.available", inspector, before=before)
+
+
+@transaction.atomic
+def declare_conflict(
+    actor,
+    *,
+    inspector: Inspector,
+    entity: Entity,
+    reason: str = "",
+    declared_on: datetime.date | None = None,
+) -> Conflict:
+    ensure(actor, "registries.change_conflict", inspector)
+    conflict, created = Conflict.objects.get_or_create(
+        inspector=inspector,
+        entity=entity,
+        defaults={"reason": reason, "declared_on": declared_on or _today()},
+    )
+    if not created:
+        raise ValidationError(f"{inspector.name} 与 {entity.name} 的回避关系已存在")
+    record(actor, "conflict.declare", conflict, after=snapshot(conflict))
+    return conflict
+
+
+@transaction.atomic
+def withdraw_conflict(actor, conflict: Conflict, *, reason: str) -> None:
+    ensure(actor, "registries.change_conflict", conflict.inspector)
+    if not reason.strip():
+        raise ValidationError("撤销回避关系必须填写理由")
+    before = snapshot(conflict)
+    conflict.delete()
+    record(
+        actor,
+        "conflict.withdraw",
+        object_type="registries.conflict",
+        object_id=str(before["id"]),
+        object_repr=f"回避关系 #{before['id']}",
+        before=before,
+        data={"reason": reason},
+    )
+
+
+@transaction.atomic
+def create_check_item(actor, **fields) -> CheckItem:
+    item = CheckItem(**{k: v for k, v in fields.items() if k in ITEM_FIELDS})
+    ensure(actor, "registries.change_checkitem", item)
+    _full_clean(item)
+    item.save()
+    record(actor, "checkitem.create", item, after=snapshot(item))
+    return item
+
+
+@transaction.atomic
+def update_check_item(actor, item: CheckItem, **changes) -> CheckItem:
+    ensure(actor, "registries.change_checkitem", item)
+    before = snapshot(item)
+    for key, value in changes.items():
+        if key not in ITEM_FIELDS:
+            raise ValueError(f"unknown check item field {key}")
+        setattr(item, key, value)
+    ensure(actor, "registries.change_checkitem", item)
+    _full_clean(item)
+    item.save()
+    record(actor, "checkitem.update", item, before=before, after=snapshot(item))
+    return item

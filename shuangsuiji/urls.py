@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from shuangsuiji.core import views as core_views
+
+admin.site.site_header = "双随机、一公开 管理后台"
+admin.site.site_title = "双随机管理后台"
+
+urlpatterns = [
+    path("", core_views.home, name="home-root"),
+    path("staff/", include("shuangsuiji.core.urls")),
+    path("accounts/", include("shuangsuiji.accounts.urls")),
+    path("staff/registries/", include("shuangsuiji.registries.urls")),
+    path("staff/plans/", include("shuangsuiji.plans.urls")),
+    path("staff/audit/", include("shuangsuiji.audit.urls")),
+    path("portal/", include("shuangsuiji.portal.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from shuangsuiji.audit.models import AuditEntry
+from shuangsuiji.audit.services import record, verify_chain
+
+
+@pytest.fixture
+def chain(db, alice):
+    with transaction.atomic():
+        for i in range(5):
+            record(alice, "test.action", data={"i": i}, object_type="t", object_id=str(i))
+    return list(AuditEntry.objects.order_by("seq"))
+
+
+def test_an_untouched_chain_verifies(chain):
+    assert verify_chain() is None
+
+
+def test_editing_a_row_is_detected(chain):
+    AuditEntry.objects.filter(seq=3).update(data={"i": 99})
+    assert "第 3 条" in verify_chain()
+
+
+def test_deleting_a_row_is_detected(chain):
+    AuditEntry.objects.filter(seq=2).delete()
+    assert "第 2 条" in verify_chain()
+
+
+def test_deleting_the_last_row_leaves_a_valid_shorter_chain_but_head_changes(chain):
+    head_before = chain[-1].entry_hash
+    AuditEntry.objects.filter(seq=5).delete()
+    assert AuditEntry.objects.order_by("-seq").first().entry_hash != head_before
+
+
+def test_reordering_rows_is_detected(chain):
+    a, b = chain[1], chain[2]
+    AuditEntry.objects.filter(pk=a.pk).update(seq=-1)
+    AuditEntry.objects.filter(pk=b.pk).update(seq=a.seq)
+    AuditEntry.objects.filter(pk=a.pk).update(seq=b.seq)
+    assert verify_chain() is not None
+
+
+def test_verify_command_exits_one_on_a_break(chain):
+    AuditEntry.objects.filter(seq=4).update(actor_name="someone else")
+    with pytest.raises(SystemExit) as exc:
+        call_command("audit", "verify")
+    assert exc.value.code == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_refuses_to_write_outside_a_transaction(alice):
+    with pytest.raises(RuntimeError):
+        record(alice, "test.action")
