@@ -1,0 +1,3 @@
+"""Import and export routes (names: import-start, import-template, export)."""
+
+urlpatterns: list = []
