@@ -1,0 +1,212 @@
+"""Fast, consistent-sampler-compatible ticket ranking (pure Python, optional fork pool).
+
+The ticket of ``id`` under ``seed`` is ``"0." + "{:064d}".format(h)[::-1]`` with
+``h = int(sha256((sha256(seed).hexdigest() + id).encode()).hexdigest(), 16)``.
+Comparing tickets compares the least significant decimal digits of ``h`` first, so a
+cheap key ``h % 10**5`` (digit-reversed) decides almost every comparison; the exact full
+tickets are only computed for the few candidates that can reach the requested prefix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import multiprocessing
+import os
+from collections.abc import Sequence
+from typing import Any
+
+Ranked = list[tuple[str, str]]  # (ticket, id) in ticket order
+
+_K = 5
+_M = 10**_K
+_PARALLEL_MIN = 200_000  # below this many ids a pool costs more than it saves
+_JOB: dict[str, Any] = {}  # inherited by forked workers
+
+
+def seed_hash(seed: str) -> str:
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
+def ticket_of(h: int) -> str:
+    return "0." + f"{h:064d}"[::-1]
+
+
+def ticket(seed: str, id_: str) -> str:
+    """Reference ticket (exactly consistent_sampler.first_fraction)."""
+    digest = hashlib.sha256((seed_hash(seed) + id_).encode("utf-8")).hexdigest()
+    return ticket_of(int(digest, 16))
+
+
+def fixed_width_blob(ids_json: bytes, count: int, width: int = 18) -> bool:
+    """True when ``ids_json`` is ``["<w bytes>","<w bytes>",...]`` with no escapes."""
+    stride = width + 3
+    if count == 0 or len(ids_json) != stride * count + 1 or b"\\" in ids_json:
+        return False
+    quote_n = b'"' * count
+    return (
+        ids_json.count(b'"') == 2 * count
+        and ids_json[1::stride] == quote_n
+        and ids_json[width + 2 :: stride] == quote_n
+    )
+
+
+def _accept_table(threshold: int) -> bytes:
+    """Table over ``h % 10**K``: 1 where the ticket's first K digits are < threshold."""
+    table = bytearray(_M)
+    for prefix in range(min(threshold, _M)):
+        table[int(f"{prefix:0{_K}d}"[::-1])] = 1
+    return bytes(table)
+
+
+def _threshold(population: int, take: int) -> int:
+    expected = take * 1.05 + 8 * math.sqrt(take) + 64
+    return math.ceil(expected * _M / population)
+
+
+def _low_mask(table: bytes) -> int:
+    """Mask of low bits of ``h`` that are zero for every accepted ``h % 10**K``.
+
+    ``2**K`` divides ``10**K``, so ``h % 2**j`` (the last digest byte) is known before
+    the big-integer reduction; it lets the scan skip most ids of low-rate strata early.
+    """
+    zeros = 8
+    for residue, accepted in enumerate(table):
+        if accepted:
+            tz = (residue & -residue).bit_length() - 1 if residue else 8
+            zeros = min(zeros, tz, _K)
+            if zeros == 0:
+                break
+    return (1 << zeros) - 1
+
+
+def _scan(key: str, start: int, stop: int) -> list[tuple[str, int]]:
+    """Candidates ``(ticket, index)`` of stratum ``key`` for ids ``start..stop``."""
+    job = _JOB[key]
+    cp = job["base"].copy
+    fb = int.from_bytes
+    table = job["table"]
+    mask = job["mask"]
+    hits: list[tuple[int, int]] = []
+    append = hits.append
+    blob = job["blob"]
+    if blob is not None:
+        if mask:
+            for off in range(2 + 21 * start, 2 + 21 * stop, 21):
+                c = cp()
+                c.update(blob[off : off + 18])
+                d = c.digest()
+                if not d[31] & mask:
+                    v = fb(d, "big")
+                    if table[v % _M]:
+                        append((v, off))
+        else:
+            for off in range(2 + 21 * start, 2 + 21 * stop, 21):
+                c = cp()
+                c.update(blob[off : off + 18])
+                v = fb(c.digest(), "big")
+                if table[v % _M]:
+                    append((v, off))
+        return [(ticket_of(v), (off - 2) // 21) for v, off in hits]
+    ids = job["ids"]
+    for i in range(start, stop):
+        c = cp()
+        c.update(ids[i].encode("utf-8"))
+        v = fb(c.digest(), "big")
+        if table[v % _M]:
+            append((v, i))
+    return [(ticket_of(v), i) for v, i in hits]
+
+
+def _scan_task(task: tuple[str, int, int]) -> tuple[str, list[tuple[str, int]]]:
+    key, start, stop = task
+    return key, _scan(key, start, stop)
+
+
+def _workers() -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def rank_many(
+    seed: str,
+    strata: dict[str, tuple[Sequence[str], int]],
+    *,
+    blobs: dict[str, bytes] | None = None,
+    workers: int | None = None,
+) -> dict[str, Ranked]:
+    """For each stratum ``key -> (ids, take)`` return its ``take`` smallest tickets in order.
+
+    ``blobs`` may give each stratum's canonical JSON id list (used directly when every id
+    is 18 bytes, as credit codes are). Ties (equal tickets) are broken by id, as in
+    consistent-sampler's heap of ``(ticket, id, generation)`` tuples.
+    """
+    base = hashlib.sha256(seed_hash(seed).encode("ascii"))
+    blobs = blobs or {}
+    result: dict[str, Ranked] = {}
+    tasks: list[tuple[str, int, int]] = []
+    total = 0
+    _JOB.clear()
+    for key, (ids, take) in strata.items():
+        population = len(ids)
+        take = min(take, population)
+        if take <= 0:
+            result[key] = []
+            continue
+        blob = blobs.get(key)
+        if blob is not None and not fixed_width_blob(blob, population):
+            blob = None
+        threshold = _threshold(population, take)
+        table = _accept_table(threshold)
+        _JOB[key] = {
+            "base": base,
+            "table": table,
+            "mask": _low_mask(table),
+            "blob": blob,
+            "ids": ids,
+            "take": take,
+            "full": threshold >= _M,
+        }
+        total += population
+        tasks.append((key, 0, population))
+    if workers is None:
+        workers = _workers() if total >= _PARALLEL_MIN else 1
+    found: dict[str, list[tuple[str, int]]] = {key: [] for key, _, _ in tasks}
+    if workers > 1 and tasks:
+        chunks: list[tuple[str, int, int]] = []
+        per = max(50_000, math.ceil(total / (workers * 4)))
+        for key, start, stop in tasks:
+            for lo in range(start, stop, per):
+                chunks.append((key, lo, min(stop, lo + per)))
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            for key, part in pool.imap_unordered(_scan_task, chunks):
+                found[key].extend(part)
+    else:
+        for key, start, stop in tasks:
+            found[key].extend(_scan(key, start, stop))
+    for key, _, _ in tasks:
+        job = _JOB[key]
+        ids = job["ids"]
+        take = job["take"]
+        cands = found[key]
+        if len(cands) < take and not job["full"]:
+            # Statistically (far) beyond 8 sigma; recompute exactly over everything.
+            job["table"] = b"\x01" * _M
+            job["mask"] = 0
+            job["full"] = True
+            cands = _scan(key, 0, len(ids))
+        ranked = sorted([(t, ids[i]) for t, i in cands])
+        result[key] = ranked[:take]
+    _JOB.clear()
+    return result
+
+
+def rank(seed: str, ids: Sequence[str], take: int | None = None) -> Ranked:
+    """The ``take`` (default: all) smallest tickets of ``ids`` in ticket order."""
+    take = len(ids) if take is None else take
+    return rank_many(seed, {"_": (ids, take)}, workers=1)["_"]
