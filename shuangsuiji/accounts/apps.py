@@ -17,4 +17,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与角色"
 
     def ready(self):
+        from . import (
+            permissions,  # noqa: F401  (registers the permission rules)
+            throttle,  # noqa: F401  (connects the login signal receivers)
+        )
+
         post_migrate.connect(_ensure_groups, sender=self)

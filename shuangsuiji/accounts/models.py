@@ -57,3 +57,19 @@ class User(AbstractUser):
         if self.is_superuser or self.department is None:
             return ""
         return self.department.region.scope_prefix
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for throttling and lockout (see accounts.throttle)."""
+
+    username = models.CharField("用户名", max_length=150, db_index=True)
+    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    at = models.DateTimeField("时间", db_index=True)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"
+        indexes = [models.Index(fields=["username", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
