@@ -137,6 +137,17 @@ def verify_record(
     conflicts: Sequence[Conflict] | None = None,
 ) -> None:
     """Recompute everything; raise :class:`VerificationError` naming the first mismatch."""
+    try:
+        _verify(record, pool, conflicts)
+    except VerificationError:
+        raise
+    except (DrawError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise VerificationError(f"记录格式错误或被改动：{exc!r}") from None
+
+
+def _verify(
+    record: Any, pool: Sequence[Inspector] | None, conflicts: Sequence[Conflict] | None
+) -> None:
     if not isinstance(record, dict):
         _fail("抽取记录必须是 JSON 对象")
     if record.get("protocol") != PROTOCOL:
