@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "shuangsuiji.audit",
     "shuangsuiji.registries",
     "shuangsuiji.plans",
+    "shuangsuiji.inspections",
     "shuangsuiji.portal",
 ]
 

@@ -83,3 +83,8 @@ def ensure(user, perm: str, obj=None) -> None:
     """Raise PermissionDenied (with a Chinese message) unless the user holds perm."""
     if user is None or not user.has_perm(perm, obj):
         raise PermissionDenied("您没有执行此操作的权限。")
+
+
+# Inspections (检查实施): drawn inspections and teams; changes go through plans.run_draw.
+rules.add_perm("inspections.view", is_staff_member)
+rules.add_perm("plans.view_draw_inputs", is_joint_office_admin | is_auditor)

@@ -1,0 +1,256 @@
+"""Annual plans (抽查计划), their tasks (抽查任务) and the draws (摇号) made for them.
+
+A task holds everything the draw is computed from: the object scope (region, industry,
+risk classes), the sampling rate per class, the rounding rule, the inspection window, the
+exclusion rules and the team rules. A draw freezes those into a public announcement; once
+revealed it is immutable (see ``services_draws``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Rounding(models.TextChoices):
+    CEIL_MIN1 = "ceil-min1", "向上取整，非空分层至少 1 户"
+    CEIL = "ceil", "向上取整"
+    ROUND_HALF_UP = "round-half-up", "四舍五入"
+
+
+class TeamMode(models.TextChoices):
+    PER_INSPECTION = "per-inspection", "每户一组（每次检查随机组队）"
+    PER_TASK = "per-task", "每个任务一组"
+
+
+class ExclusionReason(models.TextChoices):
+    DEREGISTERED = "deregistered", "已注销"
+    SUSPENDED = "suspended", "停业"
+    INSPECTED_RECENTLY = "inspected-within-window", "近期已被同一部门检查"
+    DRAWN_IN_PLAN = "drawn-in-plan", "已在本计划其他任务中就相同事项被抽中"
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PlanQuerySet:
+        prefix = getattr(user, "scope_prefix", None)
+        if prefix is None:
+            return self.none()
+        return self.filter(region__code__startswith=prefix) if prefix else self
+
+
+class Plan(models.Model):
+    year = models.PositiveSmallIntegerField("年度")
+    office = models.CharField("印发机关", max_length=200)
+    doc_number = models.CharField("文号", max_length=100, blank=True)
+    title = models.CharField("计划名称", max_length=300)
+    region = models.ForeignKey(
+        "core.Region", verbose_name="行政区划", on_delete=models.PROTECT, related_name="plans"
+    )
+    period_start = models.DateField("检查时间起")
+    period_end = models.DateField("检查时间止")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽查计划"
+        verbose_name_plural = "抽查计划"
+        ordering = ["-year", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="plan_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(
+        Plan, verbose_name="抽查计划", on_delete=models.PROTECT, related_name="tasks"
+    )
+    number = models.PositiveIntegerField("序号")
+    code = models.CharField("任务编号", max_length=64, unique=True)
+    name = models.CharField("抽查名称", max_length=300)
+    domain = models.CharField("抽查领域", max_length=200)
+    items_text = models.TextField("抽查事项（计划原文）", blank=True)
+    check_items = models.ManyToManyField(
+        "registries.CheckItem", verbose_name="抽查事项", blank=True, related_name="tasks"
+    )
+    scope_text = models.CharField("检查对象（计划原文）", max_length=300, blank=True)
+    region = models.ForeignKey(
+        "core.Region", verbose_name="对象所在区划", on_delete=models.PROTECT, related_name="+"
+    )
+    industry = models.CharField("行业", max_length=100, blank=True)
+    rates = models.JSONField("抽查比例（万分比，按风险等级）", default=dict)
+    rounding = models.CharField(
+        "取整规则", max_length=16, choices=Rounding.choices, default=Rounding.CEIL_MIN1
+    )
+    initiating_department = models.ForeignKey(
+        "core.Department", verbose_name="发起部门", on_delete=models.PROTECT, related_name="+"
+    )
+    cooperating_departments = models.ManyToManyField(
+        "core.Department", verbose_name="配合部门", blank=True, related_name="+"
+    )
+    members_per_department = models.JSONField("每个配合部门组员人数", default=dict, blank=True)
+    team_mode = models.CharField(
+        "组队方式", max_length=16, choices=TeamMode.choices, default=TeamMode.PER_INSPECTION
+    )
+    window_start = models.DateField("检查时间起")
+    window_end = models.DateField("检查时间止")
+    exclude_deregistered = models.BooleanField("排除已注销对象", default=True)
+    exclude_suspended = models.BooleanField("排除停业对象", default=False)
+    recent_days = models.PositiveIntegerField(
+        "排除近 N 日内已被同一部门检查的对象", default=0, help_text="0 表示不排除"
+    )
+    exclude_drawn_in_plan = models.BooleanField(
+        "排除本计划其他任务中就相同事项已抽中的对象", default=True
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "抽查任务"
+        verbose_name_plural = "抽查任务"
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="unique_task_number"),
+            models.CheckConstraint(
+                condition=Q(window_end__gte=models.F("window_start")), name="task_window_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def risk_classes(self) -> list[str]:
+        return sorted(self.rates)
+
+    def rate_labels(self) -> str:
+        return "、".join(f"{k}类 {bp_to_percent(v)}" for k, v in sorted(self.rates.items()))
+
+    def departments(self) -> list:
+        return [self.initiating_department, *self.cooperating_departments.order_by("code")]
+
+    def members_for(self, department_code: str) -> int:
+        return int(self.members_per_department.get(department_code, 1))
+
+    def active_draw(self) -> Draw | None:
+        return self.draws.exclude(status=DrawStatus.VOIDED).first()
+
+
+def bp_to_percent(rate_bp: int) -> str:
+    """100 -> "1%", 250 -> "2.5%"."""
+    whole, frac = divmod(int(rate_bp), 100)
+    return f"{whole}%" if not frac else f"{whole}.{frac:02d}".rstrip("0") + "%"
+
+
+class DrawStatus(models.TextChoices):
+    ANNOUNCED = "announced", "已公告（待开奖）"
+    REVEALED = "revealed", "已抽取"
+    VOIDED = "voided", "已作废"
+
+
+class BeaconKind(models.TextChoices):
+    LOTTERY = "lottery", "彩票开奖号码"
+    DICE = "dice", "现场掷骰"
+    DRAND = "drand", "drand 公共随机数"
+    TEXT = "text", "其他公开文本"
+
+
+class DrawQuerySet(models.QuerySet):
+    def public(self) -> DrawQuerySet:
+        """Every frozen draw is public: announced, revealed and voided alike."""
+        return self.select_related("task", "task__plan")
+
+    def visible_to(self, user) -> DrawQuerySet:
+        return self.filter(task__plan__in=Plan.objects.visible_to(user))
+
+
+class Draw(models.Model):
+    """One draw: a frozen announcement, later the beacon and the record. One row per draw."""
+
+    task = models.ForeignKey(
+        Task, verbose_name="抽查任务", on_delete=models.PROTECT, related_name="draws"
+    )
+    code = models.CharField("抽取编号", max_length=64, unique=True)
+    status = models.CharField(
+        "状态", max_length=16, choices=DrawStatus.choices, default=DrawStatus.ANNOUNCED
+    )
+    announcement = models.JSONField("公告")
+    announcement_digest = models.CharField("公告摘要（SHA-256）", max_length=64, unique=True)
+    announced_at = models.DateTimeField("公告时间")
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="公告人",
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    beacon_kind = models.CharField("随机数类型", max_length=16, choices=BeaconKind.choices)
+    # Internal: the frozen pool and conflict list the announcement's digests cover.
+    # Never shown on the portal (the conflict list is confidential).
+    pool_snapshot = models.JSONField("执法人员库快照（内部）", default=list)
+    conflicts_snapshot = models.JSONField("回避名单快照（内部）", default=list)
+    beacon = models.CharField("随机数（规范文本）", max_length=500, blank=True)
+    beacon_raw = models.CharField("随机数（原始输入）", max_length=500, blank=True)
+    revealed_at = models.DateTimeField("抽取时间", null=True, blank=True)
+    revealed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="抽取人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    record = models.JSONField("抽取记录", null=True, blank=True)
+    void_reason = models.CharField("作废原因", max_length=500, blank=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = DrawQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "抽取"
+        verbose_name_plural = "抽取"
+        ordering = ["-announced_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=~Q(status="voided"),
+                name="one_live_draw_per_task",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}（{self.get_status_display()}）"
+
+    @property
+    def is_revealed(self) -> bool:
+        return self.status == DrawStatus.REVEALED
+
+    @property
+    def was_revealed(self) -> bool:
+        return self.record is not None
+
+    def voided_event(self) -> dict | None:
+        if self.status != DrawStatus.VOIDED:
+            return None
+        return {"reason": self.void_reason, "at": self.voided_at, "by": self.voided_by}

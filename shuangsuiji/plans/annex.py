@@ -1,0 +1,217 @@
+"""Annex 1 of a plan (附件 1：年度部门联合抽查计划) as a table: read from xlsx/docx, write
+xlsx/docx. Columns: 序号, 抽查名称, 抽查领域, 抽查事项, 检查对象, 发起部门, 配合部门, 抽查比例
+(an optional 风险等级 column is read when present).
+
+抽查比例 is "1%" (one class, taken from 风险等级 or from "A 类" in the name) or
+"A类1%、B类3%" (several classes). Numeric cells are Excel percentages (0.01 = 1%).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import IO
+
+from django.core.exceptions import ValidationError
+
+from .models import Plan, Task, bp_to_percent
+
+COLUMNS = (
+    "序号",
+    "抽查名称",
+    "抽查领域",
+    "抽查事项",
+    "检查对象",
+    "发起部门",
+    "配合部门",
+    "抽查比例",
+)
+REQUIRED = ("序号", "抽查名称", "抽查领域", "发起部门", "抽查比例")
+CLASS_RATE = re.compile(r"([ABCD])\s*类?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*%")
+CLASS_IN_NAME = re.compile(r"([ABCD])\s*类")
+PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%?$")
+
+
+def percent_to_bp(text: str, row_no) -> int:
+    try:
+        value = Decimal(text) * 100
+    except InvalidOperation:
+        raise ValidationError(f"第 {row_no} 行：抽查比例“{text}”无法识别") from None
+    if value != value.to_integral_value() or not 0 < value <= 10000:
+        raise ValidationError(f"第 {row_no} 行：抽查比例“{text}%”须在 0.01%–100% 之间")
+    return int(value)
+
+
+def parse_rates(value, row_no) -> tuple[dict[str, int], int | None]:
+    """(rates per class, single rate without class)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return {}, percent_to_bp(str(Decimal(str(value)) * 100), row_no)
+    text = str(value or "").strip().replace("％", "%")
+    pairs = CLASS_RATE.findall(text)
+    if pairs:
+        return {k: percent_to_bp(v, row_no) for k, v in pairs}, None
+    match = PERCENT.match(text)
+    if not match:
+        raise ValidationError(f"第 {row_no} 行：抽查比例“{text}”无法识别（应如 1% 或 A类1%）")
+    return {}, percent_to_bp(match.group(1), row_no)
+
+
+def _norm(cell) -> str:
+    return re.sub(r"\s+", "", str(cell or ""))
+
+
+def rows_from_table(table: list[list]) -> list[dict]:
+    """Find the header row (the one starting with 序号) and read the task rows below it."""
+    header_at = next((n for n, row in enumerate(table) if row and _norm(row[0]) == "序号"), None)
+    if header_at is None:
+        raise ValidationError("找不到表头（第一列应为“序号”）")
+    header = [_norm(c) for c in table[header_at]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise ValidationError(f"表头缺少列：{'、'.join(missing)}")
+    out: list[dict] = []
+    for row in table[header_at + 1 :]:
+        cells = {h: row[i] if i < len(row) else "" for i, h in enumerate(header) if h}
+        if not any(str(v or "").strip() for v in cells.values()):
+            continue
+        raw_no = cells["序号"]
+        try:
+            number = int(float(raw_no)) if isinstance(raw_no, float) else int(str(raw_no).strip())
+        except ValueError:
+            raise ValidationError(f"序号“{raw_no}”不是整数") from None
+        item = {h: str(v if v is not None else "").strip() for h, v in cells.items()}
+        item["序号"] = number
+        rates, single = parse_rates(cells["抽查比例"], number)
+        item["rates"] = rates
+        item["rate_bp"] = single
+        out.append(item)
+    numbers = [r["序号"] for r in out]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError("序号有重复")
+    return out
+
+
+def read_xlsx(source: str | Path | IO[bytes]) -> list[dict]:
+    from python_calamine import CalamineWorkbook
+
+    data = source.read() if hasattr(source, "read") else Path(source).read_bytes()
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - calamine raises various errors for bad files
+        raise ValidationError(f"无法读取 xlsx 文件：{exc}") from exc
+    sheet = book.get_sheet_by_index(0)
+    return rows_from_table(sheet.to_python(skip_empty_area=False))
+
+
+def read_docx(source: str | Path | IO[bytes]) -> list[dict]:
+    import docx
+
+    document = docx.Document(source)
+    for table in document.tables:
+        cells = [[c.text for c in row.cells] for row in table.rows]
+        if cells and _norm(cells[0][0]) == "序号":
+            return rows_from_table(cells)
+    raise ValidationError("docx 中找不到以“序号”开头的表格")
+
+
+def read_rows(source, filename: str = "") -> list[dict]:
+    name = (filename or str(getattr(source, "name", source))).lower()
+    if name.endswith(".docx"):
+        return read_docx(source)
+    return read_xlsx(source)
+
+
+def resolve_rates(row: dict, risk_class) -> dict[str, int]:
+    """Rates per class of a parsed row; ``risk_class(row)`` names the class of a single rate."""
+    if row["rates"]:
+        return row["rates"]
+    return {risk_class(row): row["rate_bp"]}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def task_row(task: Task) -> list:
+    items = task.items_text or " ".join(
+        f"{n}. {i.title}" for n, i in enumerate(task.check_items.all(), start=1)
+    )
+    scope = task.scope_text or f"{task.region.name}辖区内{task.industry}"
+    cooperating = "、".join(d.name for d in task.cooperating_departments.order_by("code"))
+    named = CLASS_IN_NAME.search(task.name)
+    if len(task.rates) == 1 and named and named.group(1) == task.risk_classes[0]:
+        rate = bp_to_percent(next(iter(task.rates.values())))
+    else:
+        rate = "、".join(f"{k}类{bp_to_percent(v)}" for k, v in sorted(task.rates.items()))
+    return [
+        task.number,
+        task.name,
+        task.domain,
+        items,
+        scope,
+        task.initiating_department.name,
+        cooperating,
+        rate,
+    ]
+
+
+def annex_title(plan: Plan) -> str:
+    return f"附件 1：{plan.title}"
+
+
+def _rows(plan: Plan) -> list[list]:
+    tasks = plan.tasks.select_related("initiating_department", "region").prefetch_related(
+        "cooperating_departments", "check_items"
+    )
+    return [task_row(t) for t in tasks.order_by("number")]
+
+
+def write_xlsx(plan: Plan) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet("附件1")
+    title = book.add_format({"bold": True, "font_size": 14})
+    head = book.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#EEF1F5"})
+    body = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    sheet.write_string(0, 0, annex_title(plan), title)
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(1, col, name, head)
+    for r, row in enumerate(_rows(plan), start=2):
+        sheet.write_number(r, 0, row[0], body)
+        for col, value in enumerate(row[1:], start=1):
+            sheet.write_string(r, col, str(value), body)
+    for col, width in enumerate((6, 40, 28, 40, 30, 24, 24, 10)):
+        sheet.set_column(col, col, width)
+    book.close()
+    return buffer.getvalue()
+
+
+def write_docx(plan: Plan) -> bytes:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    heading = document.add_paragraph()
+    run = heading.add_run(annex_title(plan))
+    run.bold = True
+    run.font.size = Pt(14)
+    if plan.doc_number:
+        document.add_paragraph(f"{plan.office}　{plan.doc_number}")
+    table = document.add_table(rows=1, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, COLUMNS):
+        cell.text = name
+    for row in _rows(plan):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = str(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

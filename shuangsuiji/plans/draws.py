@@ -1,0 +1,353 @@
+"""The draw ceremony (摇号): freeze the announcement, reveal with the public beacon,
+substitute an entity, change an inspector, void. Each function runs in one transaction,
+locks the draw row (``select_for_update``), checks permission and writes an audit record.
+
+After the reveal the record changes only by an engine-checked substitution or inspector
+change (appended to the record, so ``ssj draw verify`` still passes) or by voiding.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shuangsuiji.accounts.permissions import ensure
+from shuangsuiji.audit.services import record as audit
+from shuangsuiji.drawengine import (
+    DrawError,
+    announcement_digest,
+    apply_inspector_change,
+    apply_substitution,
+    build_announcement,
+    canonical_beacon,
+    plan_inspector_change,
+    reveal,
+)
+from shuangsuiji.inspections import services as inspections
+from shuangsuiji.inspections.models import Inspection, InspectionStatus
+from shuangsuiji.registries.models import Conflict, Inspector
+
+from . import engine
+from .models import Draw, DrawStatus, Task
+from .roster import compute_roster
+
+
+class DrawStateError(ValidationError):
+    """The draw is not in a state that allows the operation (message in Chinese)."""
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _engine_call(func, *args, **kwargs):
+    try:
+        return func(*args, **kwargs)
+    except DrawError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def _lock(draw: Draw) -> Draw:
+    return Draw.objects.select_for_update().select_related("task", "task__plan").get(pk=draw.pk)
+
+
+def _task_block(task: Task, day: datetime.date) -> dict:
+    plan = task.plan
+    return {
+        "plan": {"year": plan.year, "office": plan.office, "doc_number": plan.doc_number},
+        "task": {
+            "number": task.number,
+            "code": task.code,
+            "name": task.name,
+            "domain": task.domain,
+            "items": sorted(task.check_items.values_list("department__code", "code")),
+            "scope": {"region": task.region.code, "industry": task.industry},
+            "initiating_department": task.initiating_department.code,
+            "cooperating_departments": sorted(
+                task.cooperating_departments.values_list("code", flat=True)
+            ),
+            "window": [task.window_start.isoformat(), task.window_end.isoformat()],
+        },
+        "roster_rules": {
+            "rating_day": day.isoformat(),
+            "exclude_deregistered": task.exclude_deregistered,
+            "exclude_suspended": task.exclude_suspended,
+            "recent_days": task.recent_days,
+            "exclude_drawn_in_plan": task.exclude_drawn_in_plan,
+        },
+    }
+
+
+def _check_team_feasible(task: Task, pool: list[dict]) -> None:
+    leaders = [
+        p for p in pool if p["department"] == task.initiating_department.code and p["may_lead"]
+    ]
+    if not leaders:
+        raise ValidationError(f"{task.initiating_department.name} 没有可任组长的在岗执法人员")
+    for dept in task.cooperating_departments.all():
+        have = sum(1 for p in pool if p["department"] == dept.code)
+        if have < task.members_for(dept.code):
+            raise ValidationError(f"{dept.name} 在岗执法人员不足 {task.members_for(dept.code)} 人")
+
+
+@transaction.atomic
+def freeze_announcement(
+    actor,
+    task: Task,
+    *,
+    code: str,
+    beacon_source: str,
+    beacon_kind: str,
+    title: str = "",
+    now: datetime.datetime | None = None,
+) -> Draw:
+    """Compute the roster and freeze it with the rules into the public announcement."""
+    ensure(actor, "plans.run_draw", task.plan)
+    task = Task.objects.select_for_update().select_related("plan", "region").get(pk=task.pk)
+    if task.draws.exclude(status=DrawStatus.VOIDED).exists():
+        raise DrawStateError("该任务已有未作废的抽取；如需重新抽取，请先作废原抽取")
+    code = (code or "").strip()
+    if not code:
+        raise ValidationError("请填写抽取编号")
+    if Draw.objects.filter(code=code).exists():
+        raise ValidationError(f"抽取编号 {code} 已使用过；重新抽取必须使用新的编号")
+    moment = timezone.localtime(now or timezone.now()).replace(microsecond=0)
+    roster = compute_roster(task, moment.date())
+    if roster.population == 0:
+        raise ValidationError("检查对象范围内没有符合条件的对象，无法公告")
+    inspectors = list(engine.pool_inspectors(task))
+    pool = engine.pool_snapshot(inspectors)
+    _check_team_feasible(task, pool)
+    entity_ids = [e.pk for s in roster.strata.values() for e in s.entities]
+    conflicts = engine.conflicts_snapshot(inspectors, entity_ids)
+    announcement = _engine_call(
+        build_announcement,
+        code=code,
+        title=title or task.name,
+        strata=roster.announcement_strata(),
+        beacon_source=beacon_source,
+        announced_at=moment.isoformat(),
+        rounding=task.rounding,
+        excluded=roster.announcement_excluded(),
+        extra=_task_block(task, moment.date()),
+        inspectors=engine.inspector_pool(task, pool, conflicts),
+    )
+    digest = announcement_digest(announcement)
+    draw = Draw.objects.create(
+        task=task,
+        code=code,
+        announcement=announcement,
+        announcement_digest=digest,
+        announced_at=moment,
+        announced_by=_user(actor),
+        beacon_kind=beacon_kind,
+        pool_snapshot=pool,
+        conflicts_snapshot=conflicts,
+    )
+    audit(
+        actor,
+        "draw.announce",
+        draw,
+        after=announcement,
+        data={
+            "code": code,
+            "digest": digest,
+            "population": {k: s.population for k, s in roster.strata.items()},
+            "excluded": len(roster.excluded),
+            "beacon_source": announcement["beacon_source"],
+        },
+    )
+    return draw
+
+
+@transaction.atomic
+def reveal_draw(actor, draw: Draw, *, beacon: str, now: datetime.datetime | None = None) -> Draw:
+    """Enter the beacon once; compute selection and teams; create the inspections."""
+    ensure(actor, "plans.run_draw", draw.task.plan)
+    draw = _lock(draw)
+    if draw.status != DrawStatus.ANNOUNCED:
+        raise DrawStateError(
+            f"抽取 {draw.code} 当前状态为“{draw.get_status_display()}”，不能再次开奖"
+        )
+    canonical = _engine_call(canonical_beacon, beacon, draw.beacon_kind)
+    pool, conflicts = engine.frozen_inputs(draw)
+    result = _engine_call(reveal, draw.announcement, canonical, pool=pool, conflicts=conflicts)
+    draw.beacon_raw = str(beacon)[:500]
+    draw.beacon = canonical
+    draw.record = result
+    draw.status = DrawStatus.REVEALED
+    draw.revealed_at = now or timezone.now()
+    draw.revealed_by = _user(actor)
+    draw.save(
+        update_fields=["beacon_raw", "beacon", "record", "status", "revealed_at", "revealed_by"]
+    )
+    created = inspections.create_for_record(draw)
+    audit(
+        actor,
+        "draw.reveal",
+        draw,
+        after=result,
+        data={
+            "code": draw.code,
+            "beacon": canonical,
+            "seed": result["seed"],
+            "selected": {k: len(v["selected"]) for k, v in result["strata"].items()},
+            "inspections": len(created),
+        },
+    )
+    return draw
+
+
+def _require_revealed(draw: Draw) -> None:
+    if draw.status != DrawStatus.REVEALED:
+        raise DrawStateError(f"抽取 {draw.code} 当前状态为“{draw.get_status_display()}”，不能调整")
+
+
+def _stratum_of(draw: Draw, credit_code: str) -> str:
+    for key, stratum in draw.record["strata"].items():
+        current = [e["id"] for e in stratum["selected"]]
+        for sub in stratum["substitutions"]:
+            current[current.index(sub["replaced"])] = sub["by"]
+        if credit_code in current:
+            return key
+    raise ValidationError(f"{credit_code} 不是抽取 {draw.code} 当前的抽中对象")
+
+
+@transaction.atomic
+def substitute_entity(actor, draw: Draw, *, entity: str, reason: str) -> Inspection:
+    """Replace a selected entity by the next id of its stratum's substitute order."""
+    ensure(actor, "plans.run_draw", draw.task.plan)
+    draw = _lock(draw)
+    _require_revealed(draw)
+    stratum = _stratum_of(draw, entity)
+    approver = getattr(actor, "display_name", str(actor))
+    new_record = _engine_call(
+        apply_substitution,
+        draw.record,
+        stratum=stratum,
+        replaced=entity,
+        reason=reason,
+        approved_by=approver,
+    )
+    sub = new_record["strata"][stratum]["substitutions"][-1]
+    draw.record = new_record
+    draw.save(update_fields=["record"])
+    _old, new = inspections.substitute(
+        draw,
+        replaced=entity,
+        by=sub["by"],
+        ticket=sub["ticket"],
+        stratum=stratum,
+        reason=sub["reason_label"],
+    )
+    audit(actor, "draw.substitute", draw, data=dict(sub, stratum=stratum, code=draw.code))
+    # The substitute inherits the team; a member with a frozen conflict must step aside.
+    blocked = {tuple(c) for c in draw.conflicts_snapshot}
+    for member in list(new.current_team()):
+        if (member.inspector.certificate_no, sub["by"]) in blocked:
+            _change(actor, draw, new, member.inspector.certificate_no, "conflict-declared", "")
+    return new
+
+
+def _unavailable_for(inspection: Inspection, draw: Draw) -> list[str]:
+    """Inspectors who cannot take this inspection now, though the frozen pool allowed them:
+    inactive, on leave during the window, or with a conflict declared after the freeze."""
+    ids = [p["id"] for p in draw.pool_snapshot]
+    out = set(
+        Inspector.objects.filter(certificate_no__in=ids, active=False).values_list(
+            "certificate_no", flat=True
+        )
+    )
+    out.update(
+        Inspector.objects.filter(
+            certificate_no__in=ids,
+            unavailable_periods__start__lte=inspection.window_end,
+            unavailable_periods__end__gte=inspection.window_start,
+        ).values_list("certificate_no", flat=True)
+    )
+    out.update(
+        Conflict.objects.filter(
+            inspector__certificate_no__in=ids, entity=inspection.entity
+        ).values_list("inspector__certificate_no", flat=True)
+    )
+    return sorted(out)
+
+
+def _change(actor, draw: Draw, inspection: Inspection, outgoing: str, reason: str, note: str):
+    pool, conflicts = engine.frozen_inputs(draw)
+    entity = inspection.entity.credit_code
+    unavailable = [i for i in _unavailable_for(inspection, draw) if i != outgoing]
+    incoming, skipped = _engine_call(
+        plan_inspector_change,
+        draw.record,
+        entity=entity,
+        outgoing=outgoing,
+        pool=pool,
+        conflicts=conflicts,
+        unavailable_on=unavailable,
+    )
+    draw.record = _engine_call(
+        apply_inspector_change,
+        draw.record,
+        entity=entity,
+        outgoing=outgoing,
+        incoming=incoming,
+        reason=reason,
+        approved_by=getattr(actor, "display_name", str(actor)),
+        skipped=skipped,
+    )
+    draw.save(update_fields=["record"])
+    member = inspections.replace_member(
+        inspection, outgoing=outgoing, incoming=incoming, reason=reason, note=note, approver=actor
+    )
+    audit(
+        actor,
+        "draw.change_inspector",
+        inspection,
+        data=dict(draw.record["inspector_changes"][-1], code=draw.code, note=note),
+    )
+    return member
+
+
+@transaction.atomic
+def change_inspector(actor, inspection: Inspection, *, outgoing: str, reason: str, note: str = ""):
+    """Replace a team member by the next eligible inspector in drawn order."""
+    ensure(actor, "plans.run_draw", inspection.task.plan)
+    draw = _lock(inspection.draw)
+    _require_revealed(draw)
+    inspection = Inspection.objects.select_related("entity", "task").get(pk=inspection.pk)
+    if inspection.status != InspectionStatus.PLANNED:
+        raise DrawStateError("该检查已替补或撤销，不能调整人员")
+    return _change(actor, draw, inspection, outgoing, reason, note)
+
+
+@transaction.atomic
+def void_draw(actor, draw: Draw, *, reason: str, now: datetime.datetime | None = None) -> Draw:
+    """Void a draw (announced or revealed); it stays public with the reason."""
+    ensure(actor, "plans.run_draw", draw.task.plan)
+    draw = _lock(draw)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("作废必须写明原因")
+    if draw.status == DrawStatus.VOIDED:
+        raise DrawStateError(f"抽取 {draw.code} 已作废")
+    before = draw.status
+    draw.status = DrawStatus.VOIDED
+    draw.void_reason = reason[:500]
+    draw.voided_at = now or timezone.now()
+    draw.voided_by = _user(actor)
+    try:
+        draw.save(update_fields=["status", "void_reason", "voided_at", "voided_by"])
+    except IntegrityError as exc:  # pragma: no cover - constraint is on live draws only
+        raise ValidationError(str(exc)) from exc
+    cancelled = inspections.cancel_for_draw(draw, f"抽取作废：{reason}")
+    audit(
+        actor,
+        "draw.void",
+        draw,
+        data={"code": draw.code, "reason": reason, "was": before, "cancelled": cancelled},
+    )
+    return draw
