@@ -1,0 +1,87 @@
+"""Write operations on the organisation: regions (行政区划) and departments (部门).
+
+Every function runs in a transaction, checks ``core.change_organisation`` and writes an
+audit record.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from shuangsuiji.accounts.permissions import ensure
+from shuangsuiji.audit.services import record
+
+from .models import Department, Region
+from .snapshots import snapshot
+
+REGION_FIELDS = ("code", "name", "parent")
+DEPARTMENT_FIELDS = ("code", "name", "short_name", "region", "active")
+
+
+def _full_clean(obj) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        messages = []
+        for field, errors in exc.message_dict.items():
+            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
+            messages.extend(f"{label}：{e}" if label else e for e in errors)
+        raise ValidationError("；".join(messages)) from exc
+
+
+def _check_parent(region: Region) -> None:
+    node = region.parent
+    while node is not None:
+        if region.pk is not None and node.pk == region.pk:
+            raise ValidationError("上级行政区划不能是其自身或下级")
+        node = node.parent
+
+
+@transaction.atomic
+def create_region(actor, **fields) -> Region:
+    ensure(actor, "core.change_organisation")
+    region = Region(**{k: v for k, v in fields.items() if k in REGION_FIELDS})
+    _full_clean(region)
+    region.save()
+    record(actor, "region.create", region, after=snapshot(region))
+    return region
+
+
+@transaction.atomic
+def update_region(actor, region: Region, **changes) -> Region:
+    ensure(actor, "core.change_organisation", region)
+    before = snapshot(region)
+    for key, value in changes.items():
+        if key not in REGION_FIELDS:
+            raise ValueError(f"unknown region field {key}")
+        setattr(region, key, value)
+    _check_parent(region)
+    _full_clean(region)
+    region.save()
+    record(actor, "region.update", region, before=before, after=snapshot(region))
+    return region
+
+
+@transaction.atomic
+def create_department(actor, **fields) -> Department:
+    ensure(actor, "core.change_organisation")
+    department = Department(**{k: v for k, v in fields.items() if k in DEPARTMENT_FIELDS})
+    _full_clean(department)
+    department.save()
+    record(actor, "department.create", department, after=snapshot(department))
+    return department
+
+
+@transaction.atomic
+def update_department(actor, department: Department, **changes) -> Department:
+    ensure(actor, "core.change_organisation", department)
+    before = snapshot(department)
+    for key, value in changes.items():
+        if key not in DEPARTMENT_FIELDS:
+            raise ValueError(f"unknown department field {key}")
+        setattr(department, key, value)
+    _full_clean(department)
+    department.save()
+    record(actor, "department.update", department, before=before, after=snapshot(department))
+    return department
