@@ -4,7 +4,7 @@
   demo district, then serve with granian (a production server that also runs on Windows).
 - ``ssj draw announce|reveal|verify …``: the offline draw tool (no database needed).
 - ``ssj manage …``: any Django management command.
-- ``ssj import|export|load-defaults|plan|audit …``: shortcuts for the platform's commands.
+- ``ssj import|export|load-defaults|plan|audit|backup|restore …``: shortcuts for the platform's commands.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ SHORTCUTS = {
     "plan": "plan",
     "audit": "audit",
     "demo": "load_demo",
+    "backup": "backup",
+    "restore": "restore",
 }
 
 
