@@ -73,5 +73,5 @@ def draw(
         announcement,
         canonical_beacon(beacon),
         pool=pool,
-        conflicts=conflicts or ([] if pool else None),
+        conflicts=conflicts if conflicts is not None else ([] if pool is not None else None),
     )
