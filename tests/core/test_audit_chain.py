@@ -53,3 +53,16 @@ def test_verify_command_exits_one_on_a_break(chain):
 def test_record_refuses_to_write_outside_a_transaction(alice):
     with pytest.raises(RuntimeError):
         record(alice, "test.action")
+
+
+def test_head_prints_the_last_entry_of_a_given_day(db, alice, capsys):
+    import time_machine
+
+    with time_machine.travel("2026-03-02 10:00 +0800", tick=False), transaction.atomic():
+        first = record(alice, "test.day1")
+    with time_machine.travel("2026-03-03 10:00 +0800", tick=False), transaction.atomic():
+        second = record(alice, "test.day2")
+    call_command("audit", "head", "--date", "2026-03-02")
+    assert first.entry_hash in capsys.readouterr().out
+    call_command("audit", "head")
+    assert second.entry_hash in capsys.readouterr().out
