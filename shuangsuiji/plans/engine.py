@@ -92,3 +92,29 @@ def inspector_pool(task: Task, pool: list[dict], conflicts: list[list]) -> Inspe
 
 def frozen_inputs(draw: Draw) -> tuple[list[EngineInspector], list[EngineConflict]]:
     return engine_pool(draw.pool_snapshot), engine_conflicts(draw.conflicts_snapshot)
+
+
+def inspectors_csv(draw: Draw) -> str:
+    """The frozen pool in the CSV form ``ssj draw verify --inspectors`` reads (internal)."""
+    lines = ["certificate_no,department,may_lead,valid_from,valid_to,unavailable"]
+    for row in draw.pool_snapshot:
+        periods = ";".join(f"{a}~{b}" for a, b in row["unavailable"])
+        lines.append(
+            ",".join(
+                [
+                    row["id"],
+                    row["department"],
+                    "1" if row["may_lead"] else "0",
+                    row["valid_from"] or "",
+                    row["valid_to"] or "",
+                    periods,
+                ]
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def conflicts_csv(draw: Draw) -> str:
+    """The frozen conflict list for ``ssj draw verify --conflicts`` (internal)."""
+    rows = ["certificate_no,credit_code", *(f"{a},{b}" for a, b in draw.conflicts_snapshot)]
+    return "\n".join(rows) + "\n"

@@ -142,6 +142,11 @@ class Task(models.Model):
     def departments(self) -> list:
         return [self.initiating_department, *self.cooperating_departments.order_by("code")]
 
+    def cooperating_with_members(self) -> list[tuple]:
+        return [
+            (d, self.members_for(d.code)) for d in self.cooperating_departments.order_by("code")
+        ]
+
     def members_for(self, department_code: str) -> int:
         return int(self.members_per_department.get(department_code, 1))
 

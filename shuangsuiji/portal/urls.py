@@ -5,4 +5,8 @@ from . import views
 app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("verify/", views.verify, name="verify"),
+    path("draws/<str:code>/", views.draw_detail, name="draw"),
+    path("draws/<str:code>/announcement.json", views.announcement_json, name="announcement-json"),
+    path("draws/<str:code>/record.json", views.record_json, name="record-json"),
 ]

@@ -1,0 +1,1 @@
+"""Staff views for plans, tasks and draws, split by area (plans, tasks, draws)."""
