@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
-from shuangsuiji.creditcode import CreditCodeError
+from shuangsuiji.creditcode import ALPHABET, WEIGHTS, CreditCodeError
 from shuangsuiji.creditcode import parse as parse_credit_code
 
 PROTOCOL = "ssj-draw-v1"
@@ -214,9 +214,27 @@ def _check_timestamp(value: str) -> str:
     return value
 
 
+_CHECK_TABLES = tuple({c: i * w for i, c in enumerate(ALPHABET)} for w in WEIGHTS)
+_LOOKUP = dict.__getitem__
+
+
+def _is_canonical_code(raw: object) -> bool:
+    """Fast path: already upper-case, 18 characters, valid check character."""
+    if type(raw) is not str or len(raw) != 18:
+        return False
+    try:
+        total = sum(map(_LOOKUP, _CHECK_TABLES, raw))
+    except KeyError:
+        return False
+    return ALPHABET[(31 - total % 31) % 31] == raw[17]
+
+
 def _normalise_ids(stratum: str, ids: Iterable[object]) -> list[str]:
     out: list[str] = []
     for n, raw in enumerate(ids, start=1):
+        if _is_canonical_code(raw):
+            out.append(raw)  # type: ignore[arg-type]
+            continue
         try:
             out.append(parse_credit_code(raw).code)
         except CreditCodeError as exc:

@@ -184,3 +184,22 @@ def test_sample_size_matches_exact_fractions_for_huge_rosters(population, bp, ro
 def test_rank_equals_consistent_sampler_for_any_ids_and_seed(ids, seed, take):
     want = list(consistent_sampler.sampler(ids, seed=seed, take=take, output="id"))
     assert order(seed, ids, take) == want
+
+
+CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@given(
+    st.text(alphabet=CODE_CHARS + "IOZa ", min_size=17, max_size=19),
+    st.text(alphabet=CODE_CHARS, min_size=17, max_size=17),
+)
+def test_the_fast_code_check_agrees_with_the_credit_code_parser(raw, body):
+    from shuangsuiji.creditcode import CreditCodeError, make_code, parse
+    from shuangsuiji.drawengine.protocol import _is_canonical_code
+
+    for candidate in (raw, make_code(body)):
+        try:
+            ok = parse(candidate).code == candidate
+        except CreditCodeError:
+            ok = False
+        assert _is_canonical_code(candidate) == ok

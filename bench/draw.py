@@ -1,0 +1,217 @@
+"""Benchmark the ssj-draw-v1 engine against consistent-sampler 1.0.10.
+
+Usage: python3 bench/draw.py [--sizes 1000000,10000000] [--runs 3]
+
+For each N a fresh child process builds N random valid credit codes split evenly into
+strata A/B/C (rates 1%/3%/10%), freezes the announcement and times ``reveal`` (digest,
+seed, tickets, selection, substitute heads, record) ``--runs`` times; the median is
+printed. For the first size it also times consistent-sampler on the same strata and checks
+that the selections are identical. Peak memory: the child's own peak RSS (roster included)
+and the peak of the summed PSS of the child and its worker processes, sampled every 20 ms
+from this (separate) process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from shuangsuiji.creditcode import ALPHABET, WEIGHTS  # noqa: E402
+
+RATES = {"A": 100, "B": 300, "C": 1000}
+PREFIX = "91410402"
+
+
+def random_codes(count: int, seed: int) -> list[str]:
+    """``count`` distinct valid codes 91410402 + 9 random characters + check, sorted."""
+    rng = random.Random(seed)
+    base = sum(ALPHABET.index(c) * w for c, w in zip(PREFIX, WEIGHTS, strict=False))
+    w = WEIGHTS[8:17]
+    # three 3-character blocks, each with its weighted sum mod 31 precomputed
+    blocks = []
+    for k in range(3):
+        table = []
+        for a in ALPHABET:
+            for b in ALPHABET:
+                for c in ALPHABET:
+                    s = ALPHABET.index(a) * w[3 * k] + ALPHABET.index(b) * w[3 * k + 1]
+                    s += ALPHABET.index(c) * w[3 * k + 2]
+                    table.append((a + b + c, s))
+        blocks.append(table)
+    size = len(blocks[0])
+    out: set[str] = set()
+    getrandbits = rng.getrandbits
+    b0, b1, b2 = blocks
+    while len(out) < count:
+        for _ in range(count - len(out)):
+            x = getrandbits(45)
+            s0, t0 = b0[(x & 0x7FFF) % size]
+            s1, t1 = b1[((x >> 15) & 0x7FFF) % size]
+            s2, t2 = b2[(x >> 30) % size]
+            total = base + t0 + t1 + t2
+            out.add(PREFIX + s0 + s1 + s2 + ALPHABET[(31 - total % 31) % 31])
+    return sorted(out)
+
+
+def child(n: int, runs: int, compare: bool) -> None:
+    from shuangsuiji.drawengine import reveal
+    from shuangsuiji.drawengine.protocol import PROTOCOL, check_announcement
+
+    t0 = time.perf_counter()
+    ids = random_codes(n, n)
+    third = n // 3
+    parts = {"A": ids[:third], "B": ids[third : 2 * third], "C": ids[2 * third :]}
+    rng = random.Random(1)
+    # assign classes at random but keep each stratum sorted (as the protocol requires)
+    labels = [rng.randrange(3) for _ in range(n)]
+    parts = {
+        k: [c for c, lab in zip(ids, labels, strict=True) if lab == i] for i, k in enumerate("ABC")
+    }
+    del ids, labels
+    build = time.perf_counter() - t0
+    if n <= 1_000_000:
+        from shuangsuiji.drawengine import build_announcement
+
+        t1 = time.perf_counter()
+        announcement = build_announcement(
+            code="BENCH", title="bench", strata={k: (RATES[k], v) for k, v in parts.items()},
+            beacon_source="bench", announced_at="2023-06-30T09:00:00+08:00",
+        )  # fmt: skip
+        announce_s = time.perf_counter() - t1
+    else:  # codes are generated valid and sorted; build the frozen form directly
+        announcement = {
+            "protocol": PROTOCOL, "code": "BENCH", "title": "bench", "rounding": "ceil-min1",
+            "strata": {k: {"rate_bp": RATES[k], "ids": v} for k, v in parts.items()},
+            "excluded": [], "beacon_source": "bench",
+            "announced_at": "2023-06-30T09:00:00+08:00",
+        }  # fmt: skip
+        check_announcement(announcement)
+        announce_s = float("nan")
+    times = []
+    record = None
+    for run in range(runs):
+        del record
+        t = time.perf_counter()
+        record = reveal(announcement, f"beacon-{run}")
+        times.append(time.perf_counter() - t)
+    result = {
+        "n": n,
+        "build_s": build,
+        "announce_s": announce_s,
+        "times": times,
+        "median": statistics.median(times),
+        "sizes": {k: len(v) for k, v in parts.items()},
+        "selected": {k: v["sample_size"] for k, v in record["strata"].items()},
+        "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    if compare:
+        import consistent_sampler
+
+        cs_times = []
+        identical = True
+        for _ in range(runs):
+            t = time.perf_counter()
+            picks = {
+                k: list(consistent_sampler.sampler(
+                    parts[k], seed=record["seed"], take=v["sample_size"] + len(v["substitute_order"]),
+                    output="id",
+                ))
+                for k, v in record["strata"].items()
+            }  # fmt: skip
+            cs_times.append(time.perf_counter() - t)
+            for k, v in record["strata"].items():
+                ours = [e["id"] for e in v["selected"] + v["substitute_order"]]
+                identical = identical and ours == picks[k]
+        result["cs_times"] = cs_times
+        result["cs_median"] = statistics.median(cs_times)
+        result["identical"] = identical
+    print("RESULT " + json.dumps(result))
+
+
+def _pss_kib(pid: int) -> int:
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+                        break
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(x) for x in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def run_one(n: int, runs: int, compare: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", str(n), "--runs", str(runs)]
+    if compare:
+        cmd.append("--compare")
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    peak = 0
+    can_sample = os.path.exists(f"/proc/{proc.pid}/smaps_rollup")
+    while proc.poll() is None:
+        if can_sample:
+            peak = max(peak, _pss_kib(proc.pid))
+        time.sleep(0.02)
+    out = proc.stdout.read() if proc.stdout else ""
+    if proc.returncode:
+        raise SystemExit(f"child failed for N={n}")
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    result = json.loads(line[7:])
+    result["pss_peak_mib"] = peak / 1024 if can_sample else float("nan")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="1000000,10000000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", type=int)
+    parser.add_argument("--compare", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.runs, args.compare)
+        return
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    print(
+        f"Python {sys.version.split()[0]}, {cpus} CPU(s); strata A/B/C = 1%/3%/10%, median of {args.runs}"
+    )
+    for i, n in enumerate(int(x) for x in args.sizes.split(",")):
+        r = run_one(n, args.runs, compare=(i == 0))
+        runs = ", ".join(f"{t:.3f}" for t in r["times"])
+        print(
+            f"N={n:>10,}: draw {r['median']:.3f} s (runs {runs}); "
+            f"peak RSS {r['rss_mib']:.0f} MiB (process, roster included), "
+            f"peak PSS {r['pss_peak_mib']:.0f} MiB (process + workers); "
+            f"selected {r['selected']}; announce {r['announce_s']:.2f} s, roster build {r['build_s']:.1f} s"
+        )
+        if "cs_median" in r:
+            print(
+                f"  consistent-sampler 1.0.10 on the same N={n:,}: {r['cs_median']:.3f} s "
+                f"(runs {', '.join(f'{t:.3f}' for t in r['cs_times'])}); "
+                f"ratio {r['cs_median'] / r['median']:.1f}x; "
+                f"selections identical: {r['identical']}"
+            )
+    print(
+        f"load average {os.getloadavg()[0]:.2f} at end (other work on this machine slows all figures)"
+    )
+
+
+if __name__ == "__main__":
+    main()
