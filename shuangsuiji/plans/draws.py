@@ -9,6 +9,7 @@ change (appended to the record, so ``ssj draw verify`` still passes) or by voidi
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +24,7 @@ from shuangsuiji.drawengine import (
     apply_substitution,
     build_announcement,
     canonical_beacon,
+    canonical_json,
     plan_inspector_change,
     reveal,
 )
@@ -63,7 +65,10 @@ def _task_block(task: Task, day: datetime.date) -> dict:
             "code": task.code,
             "name": task.name,
             "domain": task.domain,
-            "items": sorted(task.check_items.values_list("department__code", "code")),
+            "items": [
+                f"{dept}:{code}"
+                for dept, code in sorted(task.check_items.values_list("department__code", "code"))
+            ],
             "scope": {"region": task.region.code, "industry": task.industry},
             "initiating_department": task.initiating_department.code,
             "cooperating_departments": sorted(
@@ -135,6 +140,7 @@ def freeze_announcement(
         extra=_task_block(task, moment.date()),
         inspectors=engine.inspector_pool(task, pool, conflicts),
     )
+    announcement = json.loads(canonical_json(announcement))  # plain JSON, as stored
     digest = announcement_digest(announcement)
     draw = Draw.objects.create(
         task=task,

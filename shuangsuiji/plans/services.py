@@ -122,7 +122,13 @@ def _set_relations(task: Task, check_items, cooperating) -> None:
 
 
 def default_task_code(plan: Plan, number: int) -> str:
-    return f"{plan.year}-{plan.region.code}-{number:02d}"
+    """``2023-410402-01``; ``…-01-2`` when an earlier plan already used it."""
+    base = f"{plan.year}-{plan.region.code}-{number:02d}"
+    code, n = base, 1
+    while Task.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
 
 
 @transaction.atomic
