@@ -223,13 +223,20 @@ def assign(
         for role, cands in roles.candidates.items():
             per = 1 if role == "leader" else roles.counts[role[7:]]
             caps[role] = math.ceil(len(entities) * per / len(cands)) if cands else 0
-        for stratum, entity in entities:
-            no = blocked.get(entity, set())
-            team: list[str] = []
-            for role, _d in slots:
-                chosen = _pick(roles.candidates[role], loads[role], no | set(team))
+        built: list[list[str]] = [[] for _ in entities]
+        for role, _d in slots:
+            cands = roles.candidates[role]
+            free = [
+                sum(1 for i in cands if i not in blocked.get(e, ()) and i not in built[k])
+                for k, (_s, e) in enumerate(entities)
+            ]
+            # most constrained entities first (fewest free candidates), then drawn order
+            for k in sorted(range(len(entities)), key=lambda k: (free[k], k)):
+                entity = entities[k][1]
+                no = blocked.get(entity, set())
+                chosen = _pick(cands, loads[role], no | set(built[k]))
                 if chosen is None:
-                    raise AssignmentError(_why_none(role, roles, entity, no, set(team)))
+                    raise AssignmentError(_why_none(role, roles, entity, no, set(built[k])))
                 if loads[role][chosen] >= caps[role]:
                     notes.append(
                         {
@@ -240,7 +247,8 @@ def assign(
                         }
                     )
                 loads[role][chosen] += 1
-                team.append(chosen)
+                built[k].append(chosen)
+        for (stratum, entity), team in zip(entities, built, strict=True):
             teams.append(_team(stratum, entity, team, slots))
     else:
         for role, _d in slots:
