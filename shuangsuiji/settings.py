@@ -117,6 +117,9 @@ else:
     # Persistent connections: without them PostgreSQL pages lose most of their throughput.
     _db["CONN_MAX_AGE"] = env.int("SSJ_CONN_MAX_AGE", default=600)
     _db["CONN_HEALTH_CHECKS"] = True
+    # Separate test databases for runs in parallel on one server (default: test_<name>).
+    if env.str("SSJ_TEST_DB_NAME", default=""):
+        _db["TEST"] = {"NAME": env.str("SSJ_TEST_DB_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
