@@ -133,6 +133,9 @@ def add_risk_rating(
     ensure(actor, "registries.change_entity", entity)
     if risk_class not in RiskClass.values:
         raise ValidationError(f"风险等级“{risk_class}”无效，应为 A、B、C 或 D")
+    # Serialise ratings of one entity, so the cached current class can't be computed from
+    # a snapshot that misses a concurrent rating (lost update).
+    Entity.objects.select_for_update().filter(pk=entity.pk).values_list("pk").first()
     rating = RiskRating.objects.create(
         entity=entity,
         risk_class=risk_class,
