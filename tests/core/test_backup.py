@@ -19,9 +19,7 @@ def _all_rows() -> dict:
     out = {}
     for model in backup_models():
         fields = [f.attname for f in model._meta.concrete_fields]
-        out[model._meta.label_lower] = list(
-            model._base_manager.order_by("pk").values_list(*fields)
-        )
+        out[model._meta.label_lower] = list(model._base_manager.order_by("pk").values_list(*fields))
     return out
 
 
@@ -62,7 +60,7 @@ def test_a_corrupted_member_is_refused_and_nothing_changes(demo, tmp_path):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "models/registries.entity.jsonl":
-                data = data.replace("网".encode(), "X".encode(), 1)
+                data = data.replace("网".encode(), b"X", 1)
             dst.writestr(item, data)
     Entity.objects.filter(pk=Entity.objects.first().pk).delete()
     before = _all_rows()
