@@ -12,7 +12,7 @@ import operator
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from typing import Any
 
 from shuangsuiji.creditcode import ALPHABET, WEIGHTS, CreditCodeError
@@ -40,10 +40,23 @@ def canonical_json(obj: Any) -> str:
 
 
 def _json_str_list(items: Sequence[str]) -> bytes:
-    """``canonical_json(items).encode()`` for a list of str, fast for alphanumeric ids."""
-    flat = "".join(items)
-    if flat.isascii() and flat.isalnum():
-        return ('["' + '","'.join(items) + '"]').encode("ascii") if items else b"[]"
+    """``canonical_json(items).encode()`` for a list of str; fast for alphanumeric ids."""
+    if not items:
+        return b"[]"
+    try:
+        body = '","'.join(items)
+    except TypeError:
+        raise DrawError("ids 必须全部是字符串") from None
+    if body.isascii():
+        raw = body.encode("ascii")
+        n = len(items)
+        # no quote, comma or other non-alphanumeric byte inside any id: nothing to escape
+        if (
+            raw.count(b'"') == 2 * (n - 1)
+            and raw.count(b",") == n - 1
+            and raw.translate(None, b'",').isalnum()
+        ):
+            return b'["' + raw + b'"]'
     return canonical_json(list(items)).encode("utf-8")
 
 
@@ -60,8 +73,6 @@ def _pieces(obj: Any, path: tuple[str, ...], blobs: dict[str, bytes]) -> Iterato
             yield from _pieces(obj[key], (*path, key), blobs)
         yield b"}"
     elif len(path) == 3 and path[0] == "strata" and path[2] == "ids" and isinstance(obj, list):
-        if not all(isinstance(x, str) for x in obj):
-            raise DrawError(f"分层 {path[1]} 的 ids 必须全部是字符串")
         blob = _json_str_list(obj)
         blobs[path[1]] = blob
         yield blob
@@ -255,25 +266,16 @@ def _first_duplicate(sorted_ids: Sequence[str]) -> str | None:
 
 
 def check_disjoint(strata_ids: dict[str, Sequence[str]]) -> None:
-    """Raise DrawError naming an id that appears in two strata (ids sorted per stratum)."""
-    keys = sorted(strata_ids, key=lambda k: len(strata_ids[k]))
-    if len(keys) < 2:
+    """Raise DrawError naming an id that appears twice (in one stratum or in two)."""
+    total = sum(len(ids) for ids in strata_ids.values())
+    if len(set(chain.from_iterable(strata_ids.values()))) == total:
         return
-    seen: dict[str, str] = {}
-    for key in keys[:-1]:
-        for id_ in strata_ids[key]:
-            if id_ in seen:
-                raise DrawError(
-                    f"{id_} 同时出现在分层 {seen[id_]} 和 {key}（每个对象只能属于一个分层）"
-                )
-            seen[id_] = key
-    largest = keys[-1]
-    if not seen.keys().isdisjoint(strata_ids[largest]):
-        for id_ in strata_ids[largest]:
-            if id_ in seen:
-                raise DrawError(
-                    f"{id_} 同时出现在分层 {seen[id_]} 和 {largest}（每个对象只能属于一个分层）"
-                )
+    merged = sorted(chain.from_iterable(strata_ids.values()))
+    dup = _first_duplicate(merged)
+    where = sorted(k for k, ids in strata_ids.items() if dup in ids)
+    if len(where) > 1:
+        raise DrawError(f"{dup} 同时出现在分层 {' 和 '.join(where)}（每个对象只能属于一个分层）")
+    raise DrawError(f"分层 {where[0]} 中 {dup} 重复")
 
 
 def build_announcement(
@@ -362,7 +364,11 @@ def check_announcement(announcement: dict[str, Any]) -> tuple[str, dict[str, byt
             raise DrawError(f"分层 {key} 格式错误")
         sample_size(0, value.get("rate_bp"), rounding)
         ids = value["ids"]
-        if len(ids) > 1 and not all(map(operator.lt, ids, islice(ids, 1, None))):
-            raise DrawError(f"分层 {key} 的 ids 必须升序排列且不重复")
+        try:
+            ordered = ids == sorted(ids)
+        except TypeError:
+            raise DrawError(f"分层 {key} 的 ids 必须全部是字符串") from None
+        if not ordered:
+            raise DrawError(f"分层 {key} 的 ids 必须升序排列")
     check_disjoint({k: v["ids"] for k, v in strata.items()})
     return _digest_and_blobs(announcement)

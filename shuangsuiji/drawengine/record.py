@@ -42,7 +42,7 @@ def compute_strata(
         head = substitute_head_size(population, n)
         sizes[key] = (population, n, head)
         plan[key] = (ids, n + head)
-    ranked = tickets.rank_many(seed, plan, blobs=blobs)
+    ranked = tickets.rank_many(seed, plan, blobs=blobs, ids_sorted=True)
     out: dict[str, dict[str, Any]] = {}
     for key in sorted(plan):
         population, n, _head = sizes[key]
@@ -116,7 +116,7 @@ def substitute_sequence(record: dict[str, Any], key: str, count: int) -> list[di
         return head[:count]
     ids = record["announcement"]["strata"][key]["ids"]
     n = stratum["sample_size"]
-    ranked = tickets.rank_many(record["seed"], {key: (ids, n + count)})[key]
+    ranked = tickets.rank_many(record["seed"], {key: (ids, n + count)}, ids_sorted=True)[key]
     return _entries(ranked[n:])
 
 

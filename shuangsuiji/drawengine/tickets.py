@@ -138,12 +138,14 @@ def rank_many(
     *,
     blobs: dict[str, bytes] | None = None,
     workers: int | None = None,
+    ids_sorted: bool = False,
 ) -> dict[str, Ranked]:
     """For each stratum ``key -> (ids, take)`` return its ``take`` smallest tickets in order.
 
     ``blobs`` may give each stratum's canonical JSON id list (used directly when every id
     is 18 bytes, as credit codes are). Ties (equal tickets) are broken by id, as in
-    consistent-sampler's heap of ``(ticket, id, generation)`` tuples.
+    consistent-sampler's heap of ``(ticket, id, generation)`` tuples; with ``ids_sorted``
+    (ascending, as in an announcement) the index order is the id order.
     """
     base = hashlib.sha256(seed_hash(seed).encode("ascii"))
     blobs = blobs or {}
@@ -200,8 +202,10 @@ def rank_many(
             job["mask"] = 0
             job["full"] = True
             cands = _scan(key, 0, len(ids))
-        ranked = sorted([(t, ids[i]) for t, i in cands])
-        result[key] = ranked[:take]
+        if ids_sorted:
+            result[key] = [(t, ids[i]) for t, i in sorted(cands)[:take]]
+        else:
+            result[key] = sorted([(t, ids[i]) for t, i in cands])[:take]
     _JOB.clear()
     return result
 
