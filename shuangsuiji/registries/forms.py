@@ -124,12 +124,16 @@ class EntityFilterForm(forms.Form):
     region = forms.ModelChoiceField(
         label="行政区划", queryset=Region.objects.none(), required=False, empty_label="全部"
     )
-    industry = forms.ChoiceField(label="行业", choices=[("", "全部")], required=False)
+    industry = forms.CharField(
+        label="行业",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "industry-options", "placeholder": "全部"}),
+    )
 
-    def __init__(self, *args, user, industries=(), **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(user)
-        self.fields["industry"].choices = [("", "全部")] + [(i, i) for i in industries if i]
 
 
 class InspectorForm(forms.Form):
