@@ -71,12 +71,14 @@ def test_the_same_file_encoded_gbk_imports_identically(district, tmp_path, hundr
     )
 
 
-def test_the_cli_entry_point_maps_ssj_import_to_the_command(district, tmp_path):
-    from shuangsuiji.cli import main
+def test_the_ssj_cli_maps_import_and_export_to_these_commands():
+    from django.core.management import get_commands
 
-    path = write_csv(tmp_path / "e.csv", ENTITY_HEADER, entity_rows(3))
-    main(["import", "entities", str(path)])
-    assert Entity.objects.count() == 3
+    from shuangsuiji.cli import SHORTCUTS
+
+    commands = get_commands()
+    assert commands[SHORTCUTS["import"]] == "shuangsuiji.registries"
+    assert commands[SHORTCUTS["export"]] == "shuangsuiji.registries"
 
 
 def test_dry_run_validates_and_writes_nothing(district, tmp_path, capsys):

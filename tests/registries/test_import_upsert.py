@@ -136,3 +136,16 @@ def test_conflicts_upsert_by_certificate_and_credit_code(alice, culture, tmp_pat
     assert counts == {"created": 0, "updated": 1, "unchanged": 0}
     conflict = Conflict.objects.get()
     assert (conflict.reason, conflict.declared_on) == ("曾在该场所兼职", datetime.date(2024, 3, 1))
+
+
+def test_new_entities_get_a_history_row_naming_the_importer_and_the_file(alice, district, tmp_path):
+    _import(alice, "entities", write_csv(tmp_path / "名录.csv", ENTITY_HEADER, entity_rows(3)))
+    history = list(Entity.history.all())
+    assert len(history) == 3
+    assert {(h.history_type, h.history_user_id, h.history_change_reason) for h in history} == {
+        ("+", alice.pk, "批量导入：名录.csv")
+    }
+    entity = Entity.objects.get(pk=history[0].id)
+    assert history[0].name == entity.name and history[0].risk_class == entity.risk_class
+    assert entity.created_at == history[0].created_at
+    assert RiskRating.objects.get(entity=entity).created_by == alice

@@ -22,11 +22,20 @@ class CellError(ValueError):
 
 
 def is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value.__class__ is str:
+        return not value or value.isspace()
+    return value is None
 
 
 def text(value: object, max_length: int | None = None) -> str:
     """Cell as text: numbers without a trailing .0, the export's quote prefix removed."""
+    if value.__class__ is str:  # fast path: most cells
+        out = value.strip()
+        if out[:1] == "'" and out[1:2] in NEUTRALISED_PREFIXES and len(out) > 1:
+            out = out[1:]
+        if max_length is not None and len(out) > max_length:
+            raise CellError(f"内容过长：最多 {max_length} 个字符，实际 {len(out)} 个")
+        return out
     if value is None:
         return ""
     if isinstance(value, bool):
