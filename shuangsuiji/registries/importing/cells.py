@@ -93,3 +93,25 @@ def choice(value: object, mapping: dict[str, str], expected: str) -> str:
     if found is None:
         raise CellError(f"“{text(value)}”无效，应为 {expected}")
     return found
+
+
+def memo(convert):
+    """Cache a converter's result (or its error) per cell value: codes repeat a lot."""
+    cache: dict = {}
+
+    def cached(value):
+        try:
+            hit = cache.get(value)
+        except TypeError:  # unhashable: no caching
+            return convert(value)
+        if hit is None:
+            try:
+                hit = (True, convert(value))
+            except CellError as exc:
+                hit = (False, str(exc))
+            cache[value] = hit
+        if hit[0]:
+            return hit[1]
+        raise CellError(hit[1])
+
+    return cached

@@ -17,7 +17,7 @@ from shuangsuiji.registries.models import (
     RiskClass,
 )
 
-from .cells import CellError, boolean, choice, date, folded, is_empty, text
+from .cells import CellError, boolean, choice, date, folded, is_empty, memo, text
 from .readers import Table
 from .schemas import COLUMNS, Kind
 from .validation import (
@@ -145,8 +145,9 @@ def plan_entities(plan: Plan, table: Table, ctx: Context) -> None:
     convert["industry"] = _text(Entity, "industry")
     name_text = _text(Entity, "name")
     source_text = partial(text, max_length=200)
-    risk = partial(choice, mapping=RISK_CLASSES, expected="A、B、C 或 D")
-    status = partial(choice, mapping=STATUSES, expected="在营、停业或注销")
+    risk = memo(partial(choice, mapping=RISK_CLASSES, expected="A、B、C 或 D"))
+    status = memo(partial(choice, mapping=STATUSES, expected="在营、停业或注销"))
+    resolve_region = memo(regions.resolve)
     default_source = f"批量导入：{ctx.filename}"[:200]
     has = {key: key in plan_keys(plan) for key in cols}
     seen: dict[str, int] = {}
@@ -162,7 +163,7 @@ def plan_entities(plan: Plan, table: Table, ctx: Context) -> None:
                 values[key] = r.optional(key, func, "")
         if has["status"]:
             values["status"] = r.optional("status", status, EntityStatus.OPERATING)
-        region = r.optional("region", regions.resolve, None) if has["region"] else None
+        region = r.optional("region", resolve_region, None) if has["region"] else None
         rating_date = r.optional("rating_date", date, ctx.today) if has["rating_date"] else None
         source = r.optional("rating_source", source_text, "") if has["rating_source"] else ""
         if code and duplicate(
