@@ -42,7 +42,10 @@ def compute_strata(
         head = substitute_head_size(population, n)
         sizes[key] = (population, n, head)
         plan[key] = (ids, n + head)
-    ranked = tickets.rank_many(seed, plan, blobs=blobs, ids_sorted=True)
+    try:
+        ranked = tickets.rank_many(seed, plan, blobs=blobs, ids_sorted=True)
+    except tickets.OrderError as exc:
+        raise DrawError(f"分层 {exc.stratum} 的 ids 必须升序排列且不重复") from None
     out: dict[str, dict[str, Any]] = {}
     for key in sorted(plan):
         population, n, _head = sizes[key]
@@ -72,6 +75,16 @@ def reveal(
         raise DrawError(
             "信标值须为规范形式（Unicode NFC、去掉首尾空白），请先用 canonical_beacon 处理"
         )
+    with tickets.no_gc():
+        return _reveal(announcement, beacon, pool, conflicts)
+
+
+def _reveal(
+    announcement: dict[str, Any],
+    beacon: str,
+    pool: list[Any] | None,
+    conflicts: list[Any] | None,
+) -> dict[str, Any]:
     digest, blobs = check_announcement(announcement)
     seed = make_seed(digest, beacon)
     record: dict[str, Any] = {

@@ -9,11 +9,13 @@ tickets are only computed for the few candidates that can reach the requested pr
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 Ranked = list[tuple[str, str]]  # (ticket, id) in ticket order
@@ -21,6 +23,7 @@ Ranked = list[tuple[str, str]]  # (ticket, id) in ticket order
 _K = 5
 _M = 10**_K
 _PARALLEL_MIN = 200_000  # below this many ids a pool costs more than it saves
+_CHUNK_MIN = 50_000  # ids per task handed to a worker (at least)
 _JOB: dict[str, Any] = {}  # inherited by forked workers
 
 
@@ -80,8 +83,20 @@ def _low_mask(table: bytes) -> int:
     return (1 << zeros) - 1
 
 
+class OrderError(ValueError):
+    """The ids of a stratum are not strictly ascending (found while scanning)."""
+
+    def __init__(self, stratum: str) -> None:
+        super().__init__(stratum)
+        self.stratum = stratum
+
+
 def _scan(key: str, start: int, stop: int) -> list[tuple[str, int]]:
-    """Candidates ``(ticket, index)`` of stratum ``key`` for ids ``start..stop``."""
+    """Candidates ``(ticket, index)`` of stratum ``key`` for ids ``start..stop``.
+
+    On the fixed-width path the ids are also checked to be strictly ascending (the record
+    before ``start`` included), which costs one bytes comparison per id.
+    """
     job = _JOB[key]
     cp = job["base"].copy
     fb = int.from_bytes
@@ -91,10 +106,16 @@ def _scan(key: str, start: int, stop: int) -> list[tuple[str, int]]:
     append = hits.append
     blob = job["blob"]
     if blob is not None:
+        prev = blob[21 * start - 19 : 21 * start - 1] if start else b""
+        ordered = True
         if mask:
             for off in range(2 + 21 * start, 2 + 21 * stop, 21):
+                cur = blob[off : off + 18]
+                if cur <= prev:
+                    ordered = False
+                prev = cur
                 c = cp()
-                c.update(blob[off : off + 18])
+                c.update(cur)
                 d = c.digest()
                 if not d[31] & mask:
                     v = fb(d, "big")
@@ -102,11 +123,17 @@ def _scan(key: str, start: int, stop: int) -> list[tuple[str, int]]:
                         append((v, off))
         else:
             for off in range(2 + 21 * start, 2 + 21 * stop, 21):
+                cur = blob[off : off + 18]
+                if cur <= prev:
+                    ordered = False
+                prev = cur
                 c = cp()
-                c.update(blob[off : off + 18])
+                c.update(cur)
                 v = fb(c.digest(), "big")
                 if table[v % _M]:
                     append((v, off))
+        if not ordered and job["check_order"]:
+            raise OrderError(key)
         return [(ticket_of(v), (off - 2) // 21) for v, off in hits]
     ids = job["ids"]
     for i in range(start, stop):
@@ -132,6 +159,18 @@ def _workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic GC: with millions of ids a full collection walks every one."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def rank_many(
     seed: str,
     strata: dict[str, tuple[Sequence[str], int]],
@@ -145,8 +184,24 @@ def rank_many(
     ``blobs`` may give each stratum's canonical JSON id list (used directly when every id
     is 18 bytes, as credit codes are). Ties (equal tickets) are broken by id, as in
     consistent-sampler's heap of ``(ticket, id, generation)`` tuples; with ``ids_sorted``
-    (ascending, as in an announcement) the index order is the id order.
+    (ascending, as in an announcement) the index order is the id order, and on the
+    fixed-width path a stratum that is not strictly ascending raises :class:`OrderError`.
     """
+    with no_gc():  # forked workers inherit the paused state
+        try:
+            return _rank_many(seed, strata, blobs=blobs, workers=workers, ids_sorted=ids_sorted)
+        finally:
+            _JOB.clear()
+
+
+def _rank_many(
+    seed: str,
+    strata: dict[str, tuple[Sequence[str], int]],
+    *,
+    blobs: dict[str, bytes] | None,
+    workers: int | None,
+    ids_sorted: bool,
+) -> dict[str, Ranked]:
     base = hashlib.sha256(seed_hash(seed).encode("ascii"))
     blobs = blobs or {}
     result: dict[str, Ranked] = {}
@@ -172,6 +227,7 @@ def rank_many(
             "ids": ids,
             "take": take,
             "full": threshold >= _M,
+            "check_order": ids_sorted,
         }
         total += population
         tasks.append((key, 0, population))
@@ -180,7 +236,7 @@ def rank_many(
     found: dict[str, list[tuple[str, int]]] = {key: [] for key, _, _ in tasks}
     if workers > 1 and tasks:
         chunks: list[tuple[str, int, int]] = []
-        per = max(50_000, math.ceil(total / (workers * 4)))
+        per = max(_CHUNK_MIN, math.ceil(total / (workers * 4)))
         for key, start, stop in tasks:
             for lo in range(start, stop, per):
                 chunks.append((key, lo, min(stop, lo + per)))

@@ -16,6 +16,7 @@ from .assignment import (
 )
 from .protocol import PROTOCOL, DrawError, VerificationError, _nfc, check_announcement, make_seed
 from .record import SUBSTITUTION_REASONS, compute_strata, current_selection, substitute_sequence
+from .tickets import no_gc
 
 RECORD_KEYS = {"protocol", "announcement", "announcement_digest", "beacon", "seed", "strata"}
 ASSIGNMENT_KEYS = {"assignment", "inspector_changes"}
@@ -138,7 +139,8 @@ def verify_record(
 ) -> None:
     """Recompute everything; raise :class:`VerificationError` naming the first mismatch."""
     try:
-        _verify(record, pool, conflicts)
+        with no_gc():
+            _verify(record, pool, conflicts)
     except VerificationError:
         raise
     except (DrawError, KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:

@@ -59,6 +59,7 @@ def test_the_parallel_scan_gives_identical_output(monkeypatch):
     plan = {"A": (ids[:1000], 30), "B": (ids[1000:], 250)}
     serial = tickets_module.rank_many("seed", plan, workers=1)
     monkeypatch.setattr(tickets_module, "_PARALLEL_MIN", 10)
+    monkeypatch.setattr(tickets_module, "_CHUNK_MIN", 100)
     parallel = tickets_module.rank_many("seed", plan, workers=2)
     assert serial == parallel
     assert [i for _t, i in parallel["B"]] == sampler_ids(ids[1000:], "seed", 250)
@@ -151,3 +152,58 @@ def test_substitutes_beyond_the_published_head_follow_the_full_order():
         )
     assert [s["by"] for s in current["strata"]["A"]["substitutions"]] == full[1:13]
     verify_record(current)
+
+
+def test_an_empty_stratum_draws_nothing_and_verifies():
+    ids = codes(30, 12)
+    ann = build_announcement(
+        code="E",
+        title="e",
+        strata={"A": (100, ids), "D": (5000, [])},
+        beacon_source="x",
+        announced_at=AT,
+    )
+    record = reveal(ann, "1")
+    assert record["strata"]["D"] == {
+        "population": 0, "rate_bp": 5000, "sample_size": 0, "selected": [],
+        "substitute_order": [], "substitutions": [],
+    }  # fmt: skip
+    verify_record(record)
+
+
+def test_an_unsorted_or_overlapping_announcement_is_refused_at_reveal():
+    ids = codes(6, 13)
+    ann = build_announcement(code="U", title="u", strata={"A": (100, ids[:3]), "B": (100, ids[3:])},
+                             beacon_source="x", announced_at=AT)  # fmt: skip
+    unsorted = {**ann, "strata": {**ann["strata"], "A": {"rate_bp": 100, "ids": ids[:3][::-1]}}}
+    with pytest.raises(DrawError, match="升序"):
+        reveal(unsorted, "1")
+    overlap = {**ann, "strata": {**ann["strata"], "B": {"rate_bp": 100, "ids": sorted(ids[2:])}}}
+    with pytest.raises(DrawError, match=ids[2]):
+        reveal(overlap, "1")
+    with pytest.raises(DrawError):
+        reveal(ann, " 1")  # not canonical
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_unsorted_ids_are_caught_by_the_scan_serial_or_parallel(monkeypatch, parallel):
+    ids = codes(3000, 14)
+    ann = build_announcement(
+        code="U", title="u", strata={"A": (1000, ids)}, beacon_source="x", announced_at=AT
+    )
+    ann["strata"]["A"]["ids"][1500], ann["strata"]["A"]["ids"][1501] = ids[1501], ids[1500]
+    if parallel:
+        monkeypatch.setattr(tickets_module, "_PARALLEL_MIN", 10)
+        monkeypatch.setattr(tickets_module, "_CHUNK_MIN", 100)  # the swap straddles chunks
+        ann["strata"]["A"]["ids"] = ids[:1499] + [ids[1500], ids[1499]] + ids[1501:]
+    with pytest.raises(DrawError, match="升序"):
+        reveal(ann, "1")
+
+
+def test_unsorted_ids_of_any_width_are_refused():
+    ann = build_announcement(
+        code="U", title="u", strata={"A": (1000, codes(5, 1))}, beacon_source="x", announced_at=AT
+    )
+    ann["strata"]["A"]["ids"] = ["b-1", "a-22"]
+    with pytest.raises(DrawError, match="升序"):
+        reveal(ann, "1")
