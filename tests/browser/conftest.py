@@ -29,8 +29,9 @@ def screenshots_dir():
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium_executable):
+    # Module scope: one Playwright event loop at a time, so other modules can start theirs.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
