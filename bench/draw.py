@@ -70,8 +70,6 @@ def child(n: int, runs: int, compare: bool) -> None:
 
     t0 = time.perf_counter()
     ids = random_codes(n, n)
-    third = n // 3
-    parts = {"A": ids[:third], "B": ids[third : 2 * third], "C": ids[2 * third :]}
     rng = random.Random(1)
     # assign classes at random but keep each stratum sorted (as the protocol requires)
     labels = [rng.randrange(3) for _ in range(n)]
@@ -89,7 +87,10 @@ def child(n: int, runs: int, compare: bool) -> None:
             beacon_source="bench", announced_at="2023-06-30T09:00:00+08:00",
         )  # fmt: skip
         announce_s = time.perf_counter() - t1
-    else:  # codes are generated valid and sorted; build the frozen form directly
+    else:  # codes are generated valid and sorted; freeze them as build_announcement would
+        from shuangsuiji.drawengine.protocol import compact_ids
+
+        parts = {k: compact_ids(v) for k, v in parts.items()}
         announcement = {
             "protocol": PROTOCOL, "code": "BENCH", "title": "bench", "rounding": "ceil-min1",
             "strata": {k: {"rate_bp": RATES[k], "ids": v} for k, v in parts.items()},
