@@ -88,3 +88,40 @@ def ensure(user, perm: str, obj=None) -> None:
 # Inspections (检查实施): drawn inspections and teams; changes go through plans.run_draw.
 rules.add_perm("inspections.view", is_staff_member)
 rules.add_perm("plans.view_draw_inputs", is_joint_office_admin | is_auditor)
+
+
+# Object-level rule for one inspection. Region scope (404) is applied first by
+# ``Inspection.objects.in_region_of``; this rule decides inside it (403) and mirrors
+# ``Inspection.objects.visible_to``.
+@rules.predicate
+def inspection_in_region(user, inspection) -> bool:
+    if inspection is None or getattr(user, "scope_prefix", None) is None:
+        return False
+    return type(inspection).objects.in_region_of(user).filter(pk=inspection.pk).exists()
+
+
+@rules.predicate
+def on_inspection_team(user, inspection) -> bool:
+    """The user's linked Inspector record sits on the inspection's current team."""
+    return inspection is not None and inspection.has_current_member(user)
+
+
+@rules.predicate
+def department_takes_part(user, inspection) -> bool:
+    """The user's department initiates or cooperates in the inspection's task."""
+    if inspection is None or not user.department_id:
+        return False
+    return user.department_id in inspection.department_ids()
+
+
+rules.add_perm(
+    "inspections.view_inspection",
+    is_staff_member
+    & inspection_in_region
+    & (
+        is_joint_office_admin
+        | is_auditor
+        | (is_department_admin & department_takes_part)
+        | (is_inspector & on_inspection_team)
+    ),
+)

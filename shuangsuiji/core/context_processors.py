@@ -10,9 +10,12 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     area = ""
     if match is not None:
-        area = {"registries": "registries", "plans": "plans", "audit": "system"}.get(
-            match.namespace, ""
-        )
+        area = {
+            "registries": "registries",
+            "plans": "plans",
+            "inspections": "inspections",
+            "audit": "system",
+        }.get(match.namespace, "")
         if match.url_name and match.url_name.startswith("area-"):
             area = match.url_name[5:]
         if match.url_name == "home":

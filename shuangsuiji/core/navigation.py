@@ -19,7 +19,7 @@ AREAS: tuple[NavItem, ...] = (
     NavItem("home", "工作台", "core:home"),
     NavItem("registries", "一单两库", "registries:index", "registries.view"),
     NavItem("plans", "计划与抽取", "plans:index", "plans.view"),
-    NavItem("inspections", "检查实施", "core:area-inspections"),
+    NavItem("inspections", "检查实施", "inspections:list", "inspections.view"),
     NavItem("publication", "结果公示", "core:area-publication"),
     NavItem("reports", "统计报表", "core:area-reports"),
     NavItem("system", "系统管理", "core:system", "audit.view"),

@@ -8,6 +8,9 @@ Notices, record sheets and per-department results will hang on :class:`Inspectio
 
 from __future__ import annotations
 
+import functools
+import operator
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -23,11 +26,61 @@ class InspectionQuerySet(models.QuerySet):
     def live(self) -> InspectionQuerySet:
         return self.filter(status=InspectionStatus.PLANNED)
 
-    def visible_to(self, user) -> InspectionQuerySet:
+    def in_region_of(self, user) -> InspectionQuerySet:
+        """Inspections whose plan and entity lie in the user's region scope.
+
+        Outside it an inspection does not exist for the user (404); inside it
+        :meth:`visible_to` and the ``inspections.view_inspection`` rule decide (403).
+        """
         prefix = getattr(user, "scope_prefix", None)
         if prefix is None:
             return self.none()
-        return self.filter(entity__region__code__startswith=prefix) if prefix else self
+        if not prefix:
+            return self
+        return self.filter(
+            task__plan__region__code__startswith=prefix,
+            entity__region__code__startswith=prefix,
+        )
+
+    def visible_to(self, user) -> InspectionQuerySet:
+        """What ``user`` may open, by role (a user with several roles gets the union).
+
+        - joint-office admin, auditor: every inspection in the region scope;
+        - department admin: inspections of tasks their department initiates or joins;
+        - inspector: inspections whose current team includes their ``Inspector`` record.
+
+        Mirrors the ``inspections.view_inspection`` rule in ``accounts.permissions``.
+        """
+        from shuangsuiji.accounts.models import Role
+        from shuangsuiji.core.actors import SystemActor
+
+        if isinstance(user, SystemActor):
+            return self
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        scoped = self.in_region_of(user)
+        if (
+            user.is_superuser
+            or user.has_role(Role.JOINT_OFFICE_ADMIN)
+            or user.has_role(Role.AUDITOR)
+        ):
+            return scoped
+        allowed: list[Q] = []
+        if user.has_role(Role.DEPARTMENT_ADMIN) and user.department_id:
+            allowed.append(Q(task__initiating_department_id=user.department_id))
+            allowed.append(Q(task__in=_tasks_joined_by(user.department_id)))
+        if user.has_role(Role.INSPECTOR):
+            on_team = TeamMember.objects.filter(inspector__user=user, replaced_by__isnull=True)
+            allowed.append(Q(pk__in=on_team.values("inspection_id")))
+        if not allowed:
+            return self.none()
+        return scoped.filter(functools.reduce(operator.or_, allowed))
+
+
+def _tasks_joined_by(department_id: int):
+    from shuangsuiji.plans.models import Task
+
+    return Task.objects.filter(cooperating_departments=department_id).values("pk")
 
 
 class Inspection(models.Model):
@@ -71,6 +124,17 @@ class Inspection(models.Model):
 
     def leader(self):
         return self.current_team().filter(role=TeamRole.LEADER).first()
+
+    def department_ids(self) -> set[int]:
+        """The task's initiating and cooperating departments (who 查多项事 here)."""
+        task = self.task
+        return {
+            task.initiating_department_id,
+            *task.cooperating_departments.values_list("pk", flat=True),
+        }
+
+    def has_current_member(self, user) -> bool:
+        return self.team.filter(inspector__user=user, replaced_by__isnull=True).exists()
 
 
 class TeamRole(models.TextChoices):
