@@ -8,8 +8,10 @@ import unicodedata
 
 NEUTRALISED_PREFIXES = ("=", "+", "-", "@")
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_TIME = r"(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # a midnight time some exports add
+_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")  # an Excel day number that became text
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
@@ -52,6 +54,14 @@ def text(value: object, max_length: int | None = None) -> str:
     return out
 
 
+def code(value: object, max_length: int | None = None) -> str:
+    """An identifier (certificate number, item code): full-width forms and spaces folded."""
+    out = "".join(unicodedata.normalize("NFKC", text(value)).split())
+    if max_length is not None and len(out) > max_length:
+        raise CellError(f"内容过长：最多 {max_length} 个字符，实际 {len(out)} 个")
+    return out
+
+
 def folded(value: object) -> str:
     return "".join(unicodedata.normalize("NFKC", text(value)).split())
 
@@ -77,6 +87,9 @@ def date(value: object) -> datetime.date:
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
         raise CellError(f"日期“{value}”无法识别，应写成 2024-01-31")
     raw = folded(value)
+    serial = _SERIAL.match(raw)
+    if serial:
+        return date(int(serial.group(1)))
     for pattern in _DATE_PATTERNS:
         match = pattern.match(raw)
         if match:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import partial
 from typing import Any
@@ -17,7 +18,7 @@ from shuangsuiji.registries.models import (
     RiskClass,
 )
 
-from .cells import CellError, boolean, choice, date, folded, is_empty, memo, text
+from .cells import CellError, boolean, choice, code, date, folded, is_empty, memo, text
 from .readers import Table
 from .schemas import COLUMNS, Kind
 from .validation import (
@@ -66,11 +67,20 @@ def _text(model, name: str):
     return partial(text, max_length=_max(model, name))
 
 
+def _code(model, name: str):
+    return partial(code, max_length=_max(model, name))
+
+
+SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?[eE]\+?\d+$")
+
+
 def _credit_code(plan: Plan, r: RowCleaner, key: str = "credit_code") -> str | None:
     raw = r.cells.get(key)
     if is_empty(raw):
         r.fail(key, "必填项为空")
         return None
+    if isinstance(raw, str) and SCIENTIFIC.match(raw.strip()):
+        raw = float(raw)  # "9.14104E+17": a number that a spreadsheet wrote out as text
     try:
         parsed = creditcode.parse(raw)
     except creditcode.CreditCodeError as exc:
@@ -221,7 +231,7 @@ def plan_inspectors(plan: Plan, table: Table, ctx: Context) -> None:
     cols = {c.key: c for c in COLUMNS[Kind.INSPECTORS]}
     has = plan_keys(plan)
     departments = DepartmentIndex(ctx.actor, "registries.change_inspector")
-    name_text, cert_text = _text(Inspector, "name"), _text(Inspector, "certificate_no")
+    name_text, cert_text = _text(Inspector, "name"), _code(Inspector, "certificate_no")
     texts = {key: _text(Inspector, key) for key in ("title", "phone") if key in has}
     bools = {k: d for k, d in (("may_lead", False), ("is_expert", False), ("active", True))}
     seen: dict[str, int] = {}
@@ -286,7 +296,7 @@ def plan_conflicts(plan: Plan, table: Table, ctx: Context) -> None:
     cols = {c.key: c for c in COLUMNS[Kind.CONFLICTS]}
     has = plan_keys(plan)
     departments = DepartmentIndex(ctx.actor, "registries.change_conflict")
-    cert_text, reason_text = _text(Inspector, "certificate_no"), _text(Conflict, "reason")
+    cert_text, reason_text = _code(Inspector, "certificate_no"), _text(Conflict, "reason")
     seen: dict[tuple[str, str], int] = {}
     pending: list[PlannedRow] = []
     for number, cells in rows_as_dicts(table, mapping):
@@ -359,7 +369,7 @@ def plan_items(plan: Plan, table: Table, ctx: Context) -> None:
     cols = {c.key: c for c in COLUMNS[Kind.ITEMS]}
     has = plan_keys(plan)
     departments = DepartmentIndex(ctx.actor, "registries.change_checkitem")
-    code_text, title_text = _text(CheckItem, "code"), _text(CheckItem, "title")
+    code_text, title_text = _code(CheckItem, "code"), _text(CheckItem, "title")
     texts = {key: _text(CheckItem, key) for key in ("legal_basis", "method") if key in has}
     seen: dict[tuple[int, str], int] = {}
     pending: list[PlannedRow] = []

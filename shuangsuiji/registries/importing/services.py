@@ -20,6 +20,7 @@ from shuangsuiji.audit.services import record
 from shuangsuiji.core.models import Region
 
 from .commit import write_plan
+from .guards import Limits
 from .kinds import PLANNERS
 from .readers import ReadError, check_extension, read_table
 from .schemas import Kind, parse_kind
@@ -46,12 +47,17 @@ def max_upload_bytes() -> int:
     return int(settings.SSJ_MAX_UPLOAD_BYTES)
 
 
-def check_upload(filename: str, size: int) -> None:
+def read_limits() -> Limits:
+    """Row limit per file (``SSJ_IMPORT_MAX_ROWS``, default 200,000) and the other bounds."""
+    return Limits(rows=int(getattr(settings, "SSJ_IMPORT_MAX_ROWS", Limits.rows)))
+
+
+def check_upload(filename: str, size: int, max_bytes: int | None = None) -> None:
     try:
         check_extension(filename)
     except ReadError as exc:
         raise UploadError(str(exc)) from None
-    limit = max_upload_bytes()
+    limit = max_upload_bytes() if max_bytes is None else int(max_bytes)
     if size > limit:
         raise UploadError(f"文件过大：{size / 1048576:.1f} MB，最大允许 {limit / 1048576:.0f} MB")
     if size == 0:
@@ -83,7 +89,13 @@ def default_region(actor, region_code: str | None) -> tuple[Region | None, str]:
 
 
 def build_plan(
-    actor, kind: Kind | str, path: Path, filename: str, *, region_code: str | None = None
+    actor,
+    kind: Kind | str,
+    path: Path,
+    filename: str,
+    *,
+    region_code: str | None = None,
+    max_bytes: int | None = None,
 ) -> tuple[Plan, Context]:
     """Check permission, read and validate the file; write nothing."""
     kind = parse_kind(kind)
@@ -92,11 +104,11 @@ def build_plan(
     plan = Plan(kind=kind, filename=filename)
     ctx = Context(actor=actor, filename=filename, today=timezone.localdate())
     try:
-        check_upload(filename, path.stat().st_size)
+        check_upload(filename, path.stat().st_size, max_bytes)
         plan.sha256 = file_sha256(path)
-        table = read_table(path, filename)
+        table = read_table(path, filename, read_limits())
     except (UploadError, ReadError) as exc:
-        plan.error(0, FILE_COLUMN, str(exc))
+        plan.error(getattr(exc, "row", 0), FILE_COLUMN, str(exc))
         return plan, ctx
     if kind == Kind.ENTITIES:
         ctx.default_region, ctx.region_problem = default_region(actor, region_code)
@@ -108,10 +120,16 @@ def build_plan(
 
 
 def preview_import(
-    actor, kind: Kind | str, path: Path, filename: str, *, region_code: str | None = None
+    actor,
+    kind: Kind | str,
+    path: Path,
+    filename: str,
+    *,
+    region_code: str | None = None,
+    max_bytes: int | None = None,
 ) -> Plan:
     """Validate and classify every row without writing (the preview page, --dry-run)."""
-    return build_plan(actor, kind, path, filename, region_code=region_code)[0]
+    return build_plan(actor, kind, path, filename, region_code=region_code, max_bytes=max_bytes)[0]
 
 
 def import_file(
@@ -122,13 +140,17 @@ def import_file(
     *,
     region_code: str | None = None,
     dry_run: bool = False,
+    max_bytes: int | None = None,
 ) -> Plan:
     """Import all rows, or none: any row error leaves the database untouched.
 
     Returns the plan; ``plan.committed`` tells whether anything was written.
+    ``max_bytes`` overrides ``SSJ_MAX_UPLOAD_BYTES`` (the command line's ``--max-mb``).
     """
     with transaction.atomic():
-        plan, ctx = build_plan(actor, kind, path, filename, region_code=region_code)
+        plan, ctx = build_plan(
+            actor, kind, path, filename, region_code=region_code, max_bytes=max_bytes
+        )
         if not plan.ok or dry_run:
             return plan
         write_plan(plan, ctx)

@@ -14,6 +14,7 @@ from .readers import Table
 from .schemas import COLUMNS, Column, Kind, fold, header_index
 
 CHUNK = 500  # keys per IN (…) query when looking up existing rows
+FILE_COLUMN = "文件"
 
 
 class Action(StrEnum):
@@ -96,9 +97,72 @@ class Context:
     region_problem: str = ""
 
 
+ENCODING_HINT = "如果表头显示为乱码，可能是编码错误（请另存为 UTF-8 或 GBK）"
+FORMULA_MESSAGE = (
+    "单元格 {cell} 是公式（{formula}）：导入不计算公式，也不使用电子表格保存的计算结果；"
+    "请把公式转换为数值（复制后“选择性粘贴 → 数值”）再导入"
+)
+
+
+def _recognised(index: dict[str, Column], cells: list[object]) -> int:
+    return sum(1 for raw in cells if not is_empty(raw) and fold(raw) in index)
+
+
+def _header_not_recognised(plan: Plan, table: Table, index: dict[str, Column]) -> None:
+    row = table.header_row
+    for number, cells in table.lookahead:
+        if _recognised(index, cells) >= 2:
+            plan.error(
+                row,
+                FILE_COLUMN,
+                f"表头无法识别：第 {row} 行不是表头，第 {number} 行看起来才是表头；"
+                "表头必须是第一个非空行，请删除表头上方的标题行（包括合并的标题单元格）",
+            )
+            return
+    labels = "、".join(f"“{c.label}”" for c in COLUMNS[plan.kind] if c.required)
+    plan.error(
+        row,
+        FILE_COLUMN,
+        f"表头无法识别：第 {row} 行（第一个非空行）应为表头，写中文列名（如 {labels}）"
+        f"或英文列名；文件可能缺少表头。{ENCODING_HINT}",
+    )
+
+
+def _merged_and_formula_cells(plan: Plan, table: Table, mapping: list[tuple[int, Column]]):
+    from .guards import column_letters
+
+    by_position = dict(mapping)
+    for (r0, c0), (r1, c1) in table.merged:
+        where = f"{column_letters(c0)}{r0}:{column_letters(c1)}{r1}"
+        if r0 <= table.header_row <= r1:
+            plan.error(
+                table.header_row,
+                FILE_COLUMN,
+                f"表头含有合并单元格（{where}）：请取消合并，每列只写一个列名",
+            )
+            continue
+        hit = [by_position[c] for c in range(c0, c1 + 1) if c in by_position]
+        if hit and r0 > table.header_row:
+            plan.error(
+                r0,
+                hit[0],
+                f"第 {r0}–{r1} 行是合并单元格（{where}）：合并后只有第一格有值，"
+                "请取消合并并在每一行分别填写",
+            )
+    for number, position, formula in table.formulas:
+        if number != table.header_row and position not in by_position:
+            continue  # an ignored column
+        column = by_position.get(position, FILE_COLUMN)
+        cell = f"{column_letters(position)}{number}"
+        plan.error(number, column, FORMULA_MESSAGE.format(cell=cell, formula=formula[:60]))
+
+
 def map_header(plan: Plan, table: Table) -> list[tuple[int, Column]]:
     """Match header cells to columns; record unknown, duplicate and missing columns."""
     index = header_index(plan.kind)
+    if not _recognised(index, table.header):
+        _header_not_recognised(plan, table, index)
+        return []
     found: dict[str, int] = {}
     mapping: list[tuple[int, Column]] = []
     for position, raw in enumerate(table.header):
@@ -117,6 +181,7 @@ def map_header(plan: Plan, table: Table) -> list[tuple[int, Column]]:
         if column.required and column.key not in found:
             plan.error(table.header_row, column, f"缺少必填列“{column.label}”（或 {column.key}）")
     plan.columns = [column for _, column in mapping]
+    _merged_and_formula_cells(plan, table, mapping)
     return mapping
 
 

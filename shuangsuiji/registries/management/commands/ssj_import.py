@@ -1,4 +1,8 @@
-"""``ssj import entities|inspectors|conflicts|items FILE [--dry-run] [--as USER] [--region CODE]``.
+"""``ssj import KIND FILE [--dry-run] [--as USER] [--region CODE] [--max-mb N]``.
+
+KIND is entities, inspectors, conflicts or items. The file size limit is the upload
+limit (``SSJ_MAX_UPLOAD_BYTES``) unless ``--max-mb`` raises it; the row limit and the
+spreadsheet guards apply either way.
 
 Exit 0 with a summary when every row is valid (and written, unless --dry-run); exit 1
 with the error report (row, column, message) and nothing written otherwise.
@@ -25,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只校验并统计，不写入")
         parser.add_argument("--as", dest="username", help="以该用户身份导入（默认：系统）")
         parser.add_argument("--region", help="未填写行政区划的检查对象所用的 6 位行政区划代码")
+        parser.add_argument(
+            "--max-mb",
+            type=float,
+            help="文件大小上限（MB），默认与网页上传相同（SSJ_MAX_UPLOAD_BYTES，50 MB）",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -34,6 +43,9 @@ class Command(BaseCommand):
             actor = actor_for(options["username"])
         except Exception as exc:  # noqa: BLE001 - unknown user
             raise CommandError(f"用户不存在：{options['username']}") from exc
+        max_mb = options.get("max_mb")
+        if max_mb is not None and max_mb <= 0:
+            raise CommandError("--max-mb 必须大于 0")
         try:
             plan = import_file(
                 actor,
@@ -42,6 +54,7 @@ class Command(BaseCommand):
                 path.name,
                 region_code=options["region"],
                 dry_run=options["dry_run"],
+                max_bytes=int(max_mb * 1048576) if max_mb else None,
             )
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
