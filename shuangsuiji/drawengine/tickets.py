@@ -151,8 +151,13 @@ def _scan_task(task: tuple[str, int, int]) -> tuple[str, list[tuple[str, int]]]:
 
 
 def _workers() -> int:
+    """Worker processes: ``SSJ_DRAW_WORKERS`` if set (1 = serial), else one per usable CPU;
+    serial where ``fork`` is unavailable (the results are identical either way)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    configured = os.environ.get("SSJ_DRAW_WORKERS", "").strip()
+    if configured.isdigit():
+        return max(1, int(configured))
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - non-Linux
