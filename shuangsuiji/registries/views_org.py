@@ -31,6 +31,12 @@ def _get_department(pk: int) -> Department:
     return get_object_or_404(Department.objects.select_related("region"), pk=pk)
 
 
+def _get_department_to_change(request, pk: int) -> Department:
+    """Departments are read by everyone; only those in the user's region scope change."""
+    prefix = request.user.scope_prefix
+    return get_object_or_404(Department.objects.in_scope(prefix).select_related("region"), pk=pk)
+
+
 def _region_crumbs(*trail):
     return crumbs(("行政区划", reverse("registries:region-list")), *trail)
 
@@ -190,7 +196,7 @@ def department_create(request):
 
 @staff_view(CHANGE)
 def department_edit(request, pk: int):
-    department = _get_department(pk)
+    department = _get_department_to_change(request, pk)
     form = DepartmentForm(request.POST or None, instance=department)
     if request.method == "POST" and form.is_valid():
         try:
