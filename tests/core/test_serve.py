@@ -27,6 +27,7 @@ def _free_port() -> int:
 def _env(tmp_path: Path) -> dict:
     env = dict(os.environ)
     env.pop("DATABASE_URL", None)  # the server gets its own SQLite file in a fresh folder
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; never in production
     env["SSJ_DATA_DIR"] = str(tmp_path / "var")
     env["PYTHONPATH"] = str(ROOT)
     return env
