@@ -74,7 +74,7 @@ def _district(world: World, code: str, suffix: str) -> tuple:
     conflict = Conflict.objects.create(
         inspector=others[1],
         entity=entities[3],
-        reason="近亲属经营",
+        reason=f"{name}近亲属经营",
         declared_on=ANNOUNCED_AT.date(),
     )
     period = others[0].unavailable_periods.create(
