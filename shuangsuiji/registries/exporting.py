@@ -100,7 +100,11 @@ def conflict_rows(actor) -> Iterator[list]:
 
 
 def item_rows(actor) -> Iterator[list]:
-    qs = CheckItem.objects.select_related("department").order_by("department__code", "code")
+    prefix = getattr(actor, "scope_prefix", None)
+    if prefix is None:
+        return
+    qs = CheckItem.objects.filter(department__region__code__startswith=prefix)
+    qs = qs.select_related("department").order_by("department__code", "code")
     for item in qs.iterator(chunk_size=2000):
         yield [
             item.department.name,
