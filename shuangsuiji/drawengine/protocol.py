@@ -372,13 +372,10 @@ def build_announcement(
     return announcement
 
 
-def check_announcement(
-    announcement: dict[str, Any], *, duplicates: bool = True
-) -> tuple[str, dict[str, bytes]]:
+def check_announcement(announcement: dict[str, Any]) -> tuple[str, dict[str, bytes]]:
     """Structural checks before reveal/verify; returns the digest and id-list blobs.
 
-    For 18-byte ids the ascending order is checked during the ticket scan instead; with
-    ``duplicates=False`` the caller runs :func:`check_disjoint` itself (during the scan).
+    For 18-byte ids the ascending order is checked during the ticket scan instead.
     """
     if not isinstance(announcement, dict) or announcement.get("protocol") != PROTOCOL:
         raise DrawError(f"公告的 protocol 必须是 {PROTOCOL}")
@@ -399,6 +396,5 @@ def check_announcement(
             continue  # checked while scanning (tickets.OrderError): one pass less
         if ids != sorted(ids):
             raise DrawError(f"分层 {key} 的 ids 必须升序排列")
-    if duplicates:
-        check_disjoint({k: v["ids"] for k, v in strata.items()})
+    check_disjoint({k: v["ids"] for k, v in strata.items()})
     return digest, blobs

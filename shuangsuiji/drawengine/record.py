@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from . import tickets
@@ -11,7 +10,6 @@ from .protocol import (
     DrawError,
     _nfc,
     check_announcement,
-    check_disjoint,
     make_seed,
     sample_size,
     substitute_head_size,
@@ -31,11 +29,7 @@ def _entries(ranked: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def compute_strata(
-    announcement: dict[str, Any],
-    seed: str,
-    blobs: dict[str, bytes] | None = None,
-    *,
-    check_duplicates: bool = False,
+    announcement: dict[str, Any], seed: str, blobs: dict[str, bytes] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Per stratum: population, sample size, selected and substitute head (no substitutions)."""
     rounding = announcement["rounding"]
@@ -49,11 +43,7 @@ def compute_strata(
         sizes[key] = (population, n, head)
         plan[key] = (ids, n + head)
     try:
-        background = None
-        if check_duplicates:
-            strata_ids = {k: v["ids"] for k, v in announcement["strata"].items()}
-            background = partial(check_disjoint, strata_ids)
-        ranked = tickets.rank_many(seed, plan, blobs=blobs, ids_sorted=True, background=background)
+        ranked = tickets.rank_many(seed, plan, blobs=blobs, ids_sorted=True)
     except tickets.OrderError as exc:
         raise DrawError(f"分层 {exc.stratum} 的 ids 必须升序排列且不重复") from None
     out: dict[str, dict[str, Any]] = {}
@@ -95,7 +85,7 @@ def _reveal(
     pool: list[Any] | None,
     conflicts: list[Any] | None,
 ) -> dict[str, Any]:
-    digest, blobs = check_announcement(announcement, duplicates=False)
+    digest, blobs = check_announcement(announcement)
     seed = make_seed(digest, beacon)
     record: dict[str, Any] = {
         "protocol": PROTOCOL,
@@ -103,7 +93,7 @@ def _reveal(
         "announcement_digest": digest,
         "beacon": beacon,
         "seed": seed,
-        "strata": compute_strata(announcement, seed, blobs, check_duplicates=True),
+        "strata": compute_strata(announcement, seed, blobs),
     }
     if "inspectors" in announcement:
         from .assignment import assign

@@ -14,7 +14,7 @@ import hashlib
 import math
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -183,7 +183,6 @@ def rank_many(
     blobs: dict[str, bytes] | None = None,
     workers: int | None = None,
     ids_sorted: bool = False,
-    background: Callable[[], None] | None = None,
 ) -> dict[str, Ranked]:
     """For each stratum ``key -> (ids, take)`` return its ``take`` smallest tickets in order.
 
@@ -192,14 +191,12 @@ def rank_many(
     consistent-sampler's heap of ``(ticket, id, generation)`` tuples; with ``ids_sorted``
     (ascending, as in an announcement) the index order is the id order, and on the
     fixed-width path a stratum that is not strictly ascending raises :class:`OrderError`.
-    ``background`` (e.g. a duplicate check) runs in this process while workers scan.
+    Nothing may touch the id objects while workers run: a reference-count write in this
+    process would copy the shared memory pages (copy-on-write) and double the footprint.
     """
     with no_gc():  # forked workers inherit the paused state
         try:
-            return _rank_many(
-                seed, strata, blobs=blobs, workers=workers, ids_sorted=ids_sorted,
-                background=background,
-            )  # fmt: skip
+            return _rank_many(seed, strata, blobs=blobs, workers=workers, ids_sorted=ids_sorted)
         finally:
             _JOB.clear()
 
@@ -211,7 +208,6 @@ def _rank_many(
     blobs: dict[str, bytes] | None,
     workers: int | None,
     ids_sorted: bool,
-    background: Callable[[], None] | None,
 ) -> dict[str, Ranked]:
     base = hashlib.sha256(seed_hash(seed).encode("ascii"))
     blobs = blobs or {}
@@ -253,14 +249,9 @@ def _rank_many(
                 chunks.append((key, lo, min(stop, lo + per)))
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(workers) as pool:
-            results = pool.imap_unordered(_scan_task, chunks)  # workers start now
-            if background is not None:
-                background()  # runs in this process while the workers scan
-            for key, part in results:
+            for key, part in pool.imap_unordered(_scan_task, chunks):
                 found[key].extend(part)
     else:
-        if background is not None:
-            background()
         for key, start, stop in tasks:
             found[key].extend(_scan(key, start, stop))
     for key, _, _ in tasks:

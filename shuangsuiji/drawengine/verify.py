@@ -161,7 +161,7 @@ def _verify(
         extra = sorted(set(record) ^ allowed)
         _fail(f"记录的字段不符：{'、'.join(extra)}")
     try:
-        digest, blobs = check_announcement(announcement, duplicates=False)
+        digest, blobs = check_announcement(announcement)
     except DrawError as exc:
         _fail(f"公告 (announcement) 不合规：{exc}")
     if record["announcement_digest"] != digest:
@@ -171,10 +171,7 @@ def _verify(
         _fail("beacon 不是规范形式（Unicode NFC、去掉首尾空白、非空）")
     if record["seed"] != make_seed(digest, beacon):
         _fail("seed 不符：应为 announcement_digest + '|' + beacon")
-    try:
-        want = compute_strata(announcement, record["seed"], blobs, check_duplicates=True)
-    except DrawError as exc:
-        _fail(f"公告 (announcement) 不合规：{exc}")
+    want = compute_strata(announcement, record["seed"], blobs)
     got = record["strata"]
     if not isinstance(got, dict) or set(got) != set(want):
         _fail("分层 (strata) 的名称与公告不符")
