@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class Rounding(models.TextChoices):
@@ -58,6 +59,8 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     objects = PlanQuerySet.as_manager()
 
@@ -117,6 +120,7 @@ class Task(models.Model):
         "排除本计划其他任务中就相同事项已抽中的对象", default=True
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[cooperating_departments, check_items])
 
     class Meta:
         verbose_name = "抽查任务"
@@ -229,6 +233,8 @@ class Draw(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     objects = DrawQuerySet.as_manager()
 
