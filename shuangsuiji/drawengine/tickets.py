@@ -14,6 +14,7 @@ import hashlib
 import math
 import multiprocessing
 import os
+import pickle
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -23,7 +24,6 @@ Ranked = list[tuple[str, str]]  # (ticket, id) in ticket order
 _K = 5
 _M = 10**_K
 _PARALLEL_MIN = 200_000  # below this many ids a pool costs more than it saves
-_CHUNK_MIN = 50_000  # ids per task handed to a worker (at least)
 _JOB: dict[str, Any] = {}  # inherited by forked workers
 
 
@@ -145,9 +145,56 @@ def _scan(key: str, start: int, stop: int) -> list[tuple[str, int]]:
     return [(ticket_of(v), i) for v, i in hits]
 
 
-def _scan_task(task: tuple[str, int, int]) -> tuple[str, list[tuple[str, int]]]:
-    key, start, stop = task
-    return key, _scan(key, start, stop)
+def _scan_forked(
+    tasks: list[tuple[str, int, int]], workers: int
+) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Split every stratum into ``workers`` equal ranges; this process scans the first
+    share, forked children the others, each sending back only its candidates."""
+    shares: list[list[tuple[str, int, int]]] = [[] for _ in range(workers)]
+    for key, start, stop in tasks:
+        n = stop - start
+        for w in range(workers):
+            lo, hi = start + n * w // workers, start + n * (w + 1) // workers
+            if hi > lo:
+                shares[w].append((key, lo, hi))
+    children: list[tuple[int, int]] = []
+    try:
+        for share in shares[1:]:
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                os.close(read_fd)
+                try:
+                    payload = pickle.dumps(("ok", [(k, _scan(k, lo, hi)) for k, lo, hi in share]))
+                except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                    payload = pickle.dumps(("error", exc))
+                with os.fdopen(write_fd, "wb") as fh:
+                    fh.write(payload)
+                os._exit(0)
+            os.close(write_fd)
+            children.append((pid, read_fd))
+        results = [(k, _scan(k, lo, hi)) for k, lo, hi in shares[0]]
+        while children:
+            pid, read_fd = children[0]
+            with os.fdopen(read_fd, "rb") as fh:
+                data = fh.read()
+            os.waitpid(pid, 0)
+            children.pop(0)
+            if not data:
+                raise RuntimeError("抽取子进程异常退出 (worker process died)")
+            status, payload = pickle.loads(data)  # noqa: S301 - our own child's output
+            if status == "error":
+                raise payload
+            results.extend(payload)
+        return results
+    finally:
+        for pid, read_fd in children:  # only after an error: leave nothing behind
+            try:
+                os.close(read_fd)
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
 
 
 def _workers() -> int:
@@ -242,15 +289,8 @@ def _rank_many(
         workers = _workers() if total >= _PARALLEL_MIN else 1
     found: dict[str, list[tuple[str, int]]] = {key: [] for key, _, _ in tasks}
     if workers > 1 and tasks:
-        chunks: list[tuple[str, int, int]] = []
-        per = max(_CHUNK_MIN, math.ceil(total / (workers * 4)))
-        for key, start, stop in tasks:
-            for lo in range(start, stop, per):
-                chunks.append((key, lo, min(stop, lo + per)))
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            for key, part in pool.imap_unordered(_scan_task, chunks):
-                found[key].extend(part)
+        for key, part in _scan_forked(tasks, workers):
+            found[key].extend(part)
     else:
         for key, start, stop in tasks:
             found[key].extend(_scan(key, start, stop))

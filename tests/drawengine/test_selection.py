@@ -59,7 +59,6 @@ def test_the_parallel_scan_gives_identical_output(monkeypatch):
     plan = {"A": (ids[:1000], 30), "B": (ids[1000:], 250)}
     serial = tickets_module.rank_many("seed", plan, workers=1)
     monkeypatch.setattr(tickets_module, "_PARALLEL_MIN", 10)
-    monkeypatch.setattr(tickets_module, "_CHUNK_MIN", 100)
     parallel = tickets_module.rank_many("seed", plan, workers=2)
     assert serial == parallel
     assert [i for _t, i in parallel["B"]] == sampler_ids(ids[1000:], "seed", 250)
@@ -194,7 +193,7 @@ def test_unsorted_ids_are_caught_by_the_scan_serial_or_parallel(monkeypatch, par
     ann["strata"]["A"]["ids"][1500], ann["strata"]["A"]["ids"][1501] = ids[1501], ids[1500]
     if parallel:
         monkeypatch.setattr(tickets_module, "_PARALLEL_MIN", 10)
-        monkeypatch.setattr(tickets_module, "_CHUNK_MIN", 100)  # the swap straddles chunks
+        # the two workers split the stratum at 1500: this swap straddles the boundary
         ann["strata"]["A"]["ids"] = ids[:1499] + [ids[1500], ids[1499]] + ids[1501:]
     with pytest.raises(DrawError, match="升序"):
         reveal(ann, "1")
@@ -207,3 +206,19 @@ def test_unsorted_ids_of_any_width_are_refused():
     ann["strata"]["A"]["ids"] = ["b-1", "a-22"]
     with pytest.raises(DrawError, match="升序"):
         reveal(ann, "1")
+
+
+@pytest.mark.parametrize("workers", [2, 3, 5])
+def test_any_number_of_workers_gives_identical_output(monkeypatch, workers):
+    ids = codes(2000, 15)
+    plan = {"A": (ids[:700], 7), "B": (ids[700:1500], 24), "C": (ids[1500:], 50)}
+    monkeypatch.setattr(tickets_module, "_PARALLEL_MIN", 10)
+    serial = tickets_module.rank_many("w", plan, workers=1, ids_sorted=True)
+    assert tickets_module.rank_many("w", plan, workers=workers, ids_sorted=True) == serial
+
+
+def test_ssj_draw_workers_sets_the_number_of_processes(monkeypatch):
+    monkeypatch.setenv("SSJ_DRAW_WORKERS", "1")
+    assert tickets_module._workers() == 1
+    monkeypatch.setenv("SSJ_DRAW_WORKERS", "3")
+    assert tickets_module._workers() == 3
