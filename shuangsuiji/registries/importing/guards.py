@@ -106,6 +106,8 @@ _CELL_REF = re.compile(rb"<" + _P + rb'c\b[^>]*?\sr\s*=\s*["\']\s*([A-Z]{1,4})(\
 _CELL_FULL = re.compile(rb"<" + _P + rb"c\b([^>]*?)(?:/>|>(.*?)</" + _P + rb"c\s*>)", re.S)
 _CELL_R = re.compile(rb'\sr\s*=\s*["\']\s*([A-Z]{1,4})(\d{1,8})\s*["\']')
 _FORMULA = re.compile(rb"<" + _P + rb"f\b[^>]*?(?:/>|>(.*?)</" + _P + rb"f\s*>)", re.S)
+_ROW_BOUNDARY = re.compile(rb"</" + _P + rb"row\s*>|<" + _P + rb"row\b[^>]*/>")
+_R_ATTR_IN_ROW = re.compile(rb"<" + _P + rb'row\b[^>]*?\sr\s*=\s*["\']\s*(\d+)\s*["\']')
 _SHEET_DATA_END = re.compile(rb"</" + _P + rb"sheetData\s*>")
 
 # workbook.xml and its relationships, read with patterns (no XML parser on user data).
@@ -217,6 +219,43 @@ def scan_xlsx(path: Path, limits: Limits) -> Scan:
             raise GuardError(f"{CORRUPT}（{exc}）") from None
 
 
+def _scan_rows(scan: Scan, segment: bytes, previous: int, limits: Limits) -> int:
+    """Per-row scan (cells without r, formulas): exact but slower. Returns the last row."""
+    for match in _ROW.finditer(segment):
+        attrs, content = match.group(1), match.group(2) or b""
+        number, top_row, top_col = _row_extent(attrs, content, previous)
+        previous = number
+        if not top_col:
+            continue
+        scan.max_row = max(scan.max_row, top_row)
+        scan.max_column = max(scan.max_column, top_col)
+        if scan.max_row > limits.rows + 1 or scan.max_column > limits.columns:
+            _check_extent(scan, limits)  # refuse while streaming: memory stays bounded
+        if b"f" in content and _FORMULA.search(content):
+            scan.formulas.extend(_formulas(number, content))
+    return previous
+
+
+def _scan_segment(scan: Scan, segment: bytes, previous: int, limits: Limits) -> int:
+    """Scan whole rows at once when every cell carries its reference and no formula
+    appears (the usual case); otherwise fall back to the per-row scan."""
+    refs = _CELL_REF.findall(segment)
+    if len(refs) != len(_CELL_OPEN.findall(segment)) or _FORMULA.search(segment):
+        return _scan_rows(scan, segment, previous, limits)
+    numbers = _R_ATTR_IN_ROW.findall(segment)
+    if refs:
+        top_row = max(map(int, {r for _, r in refs}))
+        top_col = max(_column_index(c) for c in {c for c, _ in refs}) + 1
+        if top_row > limits.rows + 1 or top_col > limits.columns:
+            # Rescan row by row so the refusal names the first row past the limit.
+            return _scan_rows(scan, segment, previous, limits)
+        scan.max_row = max(scan.max_row, top_row)
+        scan.max_column = max(scan.max_column, top_col)
+    if numbers:
+        return int(numbers[-1])
+    return previous + len(_ROW_START.findall(segment))
+
+
 def _scan_sheet_xml(stream, limits: Limits) -> Scan:
     scan = Scan()
     buffer = b""
@@ -226,25 +265,19 @@ def _scan_sheet_xml(stream, limits: Limits) -> Scan:
         chunk = stream.read(1 << 20)
         done = not chunk
         buffer += chunk
-        end = 0
-        for match in _ROW.finditer(buffer):
-            attrs, content = match.group(1), match.group(2) or b""
-            number, top_row, top_col = _row_extent(attrs, content, previous)
-            previous = number
-            end = match.end()
-            if not top_col:
-                continue
-            scan.max_row = max(scan.max_row, top_row)
-            scan.max_column = max(scan.max_column, top_col)
-            if scan.max_row > limits.rows + 1 or scan.max_column > limits.columns:
-                _check_extent(scan, limits)  # refuse while streaming: memory stays bounded
-            if b"f" in content and _FORMULA.search(content):
-                scan.formulas.extend(_formulas(number, content))
-        buffer = buffer[end:]
-        if _SHEET_DATA_END.search(buffer):
+        # Cut after the last complete row; the rest waits for the next chunk.
+        cut = 0
+        for match in _ROW_BOUNDARY.finditer(buffer, max(0, len(buffer) - (1 << 16))):
+            cut = match.end()
+        if not cut and len(buffer) > 1 << 16:
+            for match in _ROW_BOUNDARY.finditer(buffer):
+                cut = match.end()
+        if done:
+            cut = len(buffer)
+        previous = _scan_segment(scan, buffer[:cut], previous, limits)
+        buffer = buffer[cut:]
+        if _SHEET_DATA_END.search(buffer) or done:
             break
-        start = _ROW_START.search(buffer)
-        buffer = buffer[start.start() :] if start else buffer[-64:]
         if len(buffer) > limits.xml_row_bytes:
             raise GuardError(f"{CORRUPT}（第 {previous + 1} 行的数据过长）", previous + 1)
     _check_extent(scan, limits)
