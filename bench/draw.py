@@ -73,6 +73,15 @@ def random_codes(count: int, seed: int) -> list[str]:
     return out
 
 
+def _cpu() -> float:
+    """CPU seconds used so far by this process and its reaped worker processes."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
 def child(n: int, runs: int, compare: bool) -> None:
     from shuangsuiji.drawengine import reveal
     from shuangsuiji.drawengine.protocol import PROTOCOL, check_announcement
@@ -106,18 +115,22 @@ def child(n: int, runs: int, compare: bool) -> None:
         check_announcement(announcement)
         announce_s = float("nan")
     times = []
+    cpu = []
     record = None
     for run in range(runs):
         del record
+        c0 = _cpu()
         t = time.perf_counter()
         record = reveal(announcement, f"beacon-{run}")
         times.append(time.perf_counter() - t)
+        cpu.append(_cpu() - c0)
     result = {
         "n": n,
         "build_s": build,
         "announce_s": announce_s,
         "times": times,
         "median": statistics.median(times),
+        "cpu_median": statistics.median(cpu),
         "sizes": {k: len(v) for k, v in parts.items()},
         "selected": {k: v["sample_size"] for k, v in record["strata"].items()},
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -126,8 +139,10 @@ def child(n: int, runs: int, compare: bool) -> None:
         import consistent_sampler
 
         cs_times = []
+        cs_cpu = []
         identical = True
         for _ in range(runs):
+            c0 = _cpu()
             t = time.perf_counter()
             picks = {
                 k: list(consistent_sampler.sampler(
@@ -137,11 +152,13 @@ def child(n: int, runs: int, compare: bool) -> None:
                 for k, v in record["strata"].items()
             }  # fmt: skip
             cs_times.append(time.perf_counter() - t)
+            cs_cpu.append(_cpu() - c0)
             for k, v in record["strata"].items():
                 ours = [e["id"] for e in v["selected"] + v["substitute_order"]]
                 identical = identical and ours == picks[k]
         result["cs_times"] = cs_times
         result["cs_median"] = statistics.median(cs_times)
+        result["cs_cpu_median"] = statistics.median(cs_cpu)
         result["identical"] = identical
     print("RESULT " + json.dumps(result))
 
@@ -203,7 +220,7 @@ def main() -> None:
         r = run_one(n, args.runs, compare=(i == 0))
         runs = ", ".join(f"{t:.3f}" for t in r["times"])
         print(
-            f"N={n:>10,}: draw {r['median']:.3f} s (runs {runs}); "
+            f"N={n:>10,}: draw {r['median']:.3f} s (runs {runs}; CPU {r['cpu_median']:.3f} s); "
             f"peak RSS {r['rss_mib']:.0f} MiB (process, roster included), "
             f"peak PSS {r['pss_peak_mib']:.0f} MiB (process + workers); "
             f"selected {r['selected']}; announce {r['announce_s']:.2f} s, roster build {r['build_s']:.1f} s"
@@ -211,7 +228,8 @@ def main() -> None:
         if "cs_median" in r:
             print(
                 f"  consistent-sampler 1.0.10 on the same N={n:,}: {r['cs_median']:.3f} s "
-                f"(runs {', '.join(f'{t:.3f}' for t in r['cs_times'])}); "
+                f"(runs {', '.join(f'{t:.3f}' for t in r['cs_times'])}; "
+                f"CPU {r['cs_cpu_median']:.3f} s); "
                 f"ratio {r['cs_median'] / r['median']:.1f}x; "
                 f"selections identical: {r['identical']}"
             )
