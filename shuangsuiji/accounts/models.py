@@ -53,9 +53,15 @@ class User(AbstractUser):
 
     @property
     def scope_prefix(self) -> str:
-        """Region code prefix of the data this user may see ("" = everything)."""
-        if self.is_superuser or self.department is None:
+        """Region code prefix of the data this user may see ("" = everything).
+
+        A superuser sees everything; any other account without a department sees nothing
+        (fail closed): "-" is a prefix no region code has.
+        """
+        if self.is_superuser:
             return ""
+        if self.department is None:
+            return "-"
         return self.department.region.scope_prefix
 
 

@@ -23,7 +23,8 @@ Roles (all in district 410402 新华区 unless the case says otherwise)
                             tasks) and the other is 公安分局 (cooperates in the joint task).
     entity                  no owning department: any department admin may edit entities
     region, department      organisation reference data: every staff member reads it, only
-                            the joint-office admin changes it (within their region scope).
+                            the joint-office admin changes it, and only inside their region
+                            scope (another district's region or department is hidden: 404).
 
 Outcomes
     allow   2xx/3xx that is not a redirect to the login page (for POST: anything but
@@ -172,8 +173,12 @@ MATRIX: dict[str, Rule] = {
     "registries:region-edit": Rule(
         (
             Case("own-district", OFFICE, {"pk": "region"}, ("GET", "POST")),
-            # Region codes and names are the public GB/T 2260 table, shared by districts.
-            Case("other-district", OFFICE, {"pk": "region_weidong"}, ("GET", "POST")),
+            Case(
+                "other-district",
+                expect(DENY, joint_office_admin=HIDDEN),
+                {"pk": "region_weidong"},
+                ("GET", "POST"),
+            ),
         )
     ),
     "registries:department-list": page(STAFF),

@@ -6,7 +6,7 @@ audit record.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from shuangsuiji.accounts.permissions import ensure
@@ -30,6 +30,13 @@ def _full_clean(obj) -> None:
         raise ValidationError("；".join(messages)) from exc
 
 
+def ensure_in_scope(actor, region_code: str) -> None:
+    """A user changes only the organisation inside their own region scope."""
+    prefix = getattr(actor, "scope_prefix", None)
+    if prefix is None or not region_code.startswith(prefix):
+        raise PermissionDenied("超出您所在行政区划的管理范围。")
+
+
 def _check_parent(region: Region) -> None:
     node = region.parent
     while node is not None:
@@ -42,6 +49,7 @@ def _check_parent(region: Region) -> None:
 def create_region(actor, **fields) -> Region:
     ensure(actor, "core.change_organisation")
     region = Region(**{k: v for k, v in fields.items() if k in REGION_FIELDS})
+    ensure_in_scope(actor, region.code)
     _full_clean(region)
     region.save()
     record(actor, "region.create", region, after=snapshot(region))
@@ -51,11 +59,13 @@ def create_region(actor, **fields) -> Region:
 @transaction.atomic
 def update_region(actor, region: Region, **changes) -> Region:
     ensure(actor, "core.change_organisation", region)
+    ensure_in_scope(actor, region.code)
     before = snapshot(region)
     for key, value in changes.items():
         if key not in REGION_FIELDS:
             raise ValueError(f"unknown region field {key}")
         setattr(region, key, value)
+    ensure_in_scope(actor, region.code)
     _check_parent(region)
     _full_clean(region)
     region.save()
@@ -67,6 +77,8 @@ def update_region(actor, region: Region, **changes) -> Region:
 def create_department(actor, **fields) -> Department:
     ensure(actor, "core.change_organisation")
     department = Department(**{k: v for k, v in fields.items() if k in DEPARTMENT_FIELDS})
+    if department.region_id:
+        ensure_in_scope(actor, department.region.code)
     _full_clean(department)
     department.save()
     record(actor, "department.create", department, after=snapshot(department))
@@ -76,11 +88,13 @@ def create_department(actor, **fields) -> Department:
 @transaction.atomic
 def update_department(actor, department: Department, **changes) -> Department:
     ensure(actor, "core.change_organisation", department)
+    ensure_in_scope(actor, department.region.code)
     before = snapshot(department)
     for key, value in changes.items():
         if key not in DEPARTMENT_FIELDS:
             raise ValueError(f"unknown department field {key}")
         setattr(department, key, value)
+    ensure_in_scope(actor, department.region.code)
     _full_clean(department)
     department.save()
     record(actor, "department.update", department, before=before, after=snapshot(department))

@@ -15,7 +15,9 @@ def home(request):
     counts = {
         "entities": Entity.objects.visible_to(user).count(),
         "inspectors": Inspector.objects.visible_to(user).filter(active=True).count(),
-        "items": CheckItem.objects.filter(active=True).count(),
+        "items": CheckItem.objects.filter(
+            active=True, department__region__code__startswith=user.scope_prefix
+        ).count(),
     }
     extra = []
     try:

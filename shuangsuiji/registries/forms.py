@@ -335,8 +335,9 @@ class RegionForm(forms.Form):
         label="上级", queryset=Region.objects.order_by("code"), required=False, empty_label="（无）"
     )
 
-    def __init__(self, *args, instance: Region | None = None, **kwargs):
+    def __init__(self, *args, instance: Region | None = None, user=None, **kwargs):
         self.instance = instance
+        self.scope = getattr(user, "scope_prefix", "") or ""
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "code": instance.code,
@@ -344,11 +345,18 @@ class RegionForm(forms.Form):
                 "parent": instance.parent_id,
             }
         super().__init__(*args, **kwargs)
+        parents = Region.objects.order_by("code")
+        if self.scope:
+            # The parent may be the user's own region's ancestors' level (e.g. the city).
+            parents = parents.filter(code__startswith=self.scope[:-2] or self.scope)
         if instance is not None:
-            self.fields["parent"].queryset = Region.objects.exclude(pk=instance.pk).order_by("code")
+            parents = parents.exclude(pk=instance.pk)
+        self.fields["parent"].queryset = parents
 
     def clean_code(self):
         code = self.cleaned_data["code"]
+        if not code.startswith(self.scope):
+            raise forms.ValidationError("超出您所在行政区划的管理范围。")
         others = Region.objects.filter(code=code)
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
@@ -366,13 +374,15 @@ class DepartmentForm(forms.Form):
 
     FIELDS = ("code", "name", "short_name", "region", "active")
 
-    def __init__(self, *args, instance: Department | None = None, **kwargs):
+    def __init__(self, *args, instance: Department | None = None, user=None, **kwargs):
         self.instance = instance
         if instance is not None and "initial" not in kwargs:
             initial = {f: getattr(instance, f) for f in self.FIELDS}
             initial["region"] = instance.region_id
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["region"].queryset = regions_for(user)
 
     def clean(self):
         data = super().clean()

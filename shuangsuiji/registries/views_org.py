@@ -31,6 +31,13 @@ def _get_department(pk: int) -> Department:
     return get_object_or_404(Department.objects.select_related("region"), pk=pk)
 
 
+def _get_region_to_change(request, pk: int) -> Region:
+    """Regions are read by everyone; only those in the user's region scope change."""
+    prefix = request.user.scope_prefix
+    qs = Region.objects.filter(code__startswith=prefix).select_related("parent")
+    return get_object_or_404(qs, pk=pk)
+
+
 def _get_department_to_change(request, pk: int) -> Department:
     """Departments are read by everyone; only those in the user's region scope change."""
     prefix = request.user.scope_prefix
@@ -87,7 +94,7 @@ def region_detail(request, pk: int):
 
 @staff_view(CHANGE)
 def region_create(request):
-    form = RegionForm(request.POST or None)
+    form = RegionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             region = core_services.create_region(request.user, **form.cleaned_data)
@@ -110,8 +117,8 @@ def region_create(request):
 
 @staff_view(CHANGE)
 def region_edit(request, pk: int):
-    region = _get_region(pk)
-    form = RegionForm(request.POST or None, instance=region)
+    region = _get_region_to_change(request, pk)
+    form = RegionForm(request.POST or None, instance=region, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             core_services.update_region(request.user, region, **form.cleaned_data)
@@ -173,7 +180,7 @@ def department_detail(request, pk: int):
 
 @staff_view(CHANGE)
 def department_create(request):
-    form = DepartmentForm(request.POST or None)
+    form = DepartmentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             department = core_services.create_department(request.user, **form.cleaned_data)
@@ -197,7 +204,7 @@ def department_create(request):
 @staff_view(CHANGE)
 def department_edit(request, pk: int):
     department = _get_department_to_change(request, pk)
-    form = DepartmentForm(request.POST or None, instance=department)
+    form = DepartmentForm(request.POST or None, instance=department, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             core_services.update_department(request.user, department, **form.cleaned_data)

@@ -66,9 +66,11 @@ def test_department_admins_and_auditors_may_not_change_the_organisation(client, 
     assert Region.objects.get(code="410402").name == "新华区"
 
 
-def test_the_joint_office_creates_and_edits_regions(client, alice):
-    client.force_login(alice)
+def test_the_joint_office_creates_and_edits_regions(client, db):
     city = factories.region("410400")
+    city_office = factories.department("410400-LXB", "平顶山市联席办", "市联席办", "410400")
+    alice = factories.user("city_alice", factories.ROLES.JOINT_OFFICE_ADMIN, city_office)
+    client.force_login(alice)
     before = AuditEntry.objects.count()
     response = client.post(
         reverse("registries:region-create"),
@@ -129,3 +131,31 @@ def test_a_duplicate_department_name_is_rejected(client, alice, culture):
     )
     assert response.status_code == 200
     assert "name" in response.context["form"].errors
+
+
+def test_a_district_joint_office_may_not_create_or_edit_another_district(client, alice):
+    client.force_login(alice)
+    city = factories.region("410400")
+    response = client.post(
+        reverse("registries:region-create"),
+        {"code": "410403", "name": "卫东区", "parent": city.pk},
+    )
+    assert response.status_code == 200
+    assert "超出您所在行政区划的管理范围" in response.content.decode()
+    assert not Region.objects.filter(code="410403").exists()
+    other = Region.objects.create(code="410403", name="卫东区", parent=city)
+    response = client.post(
+        reverse("registries:region-edit", args=[other.pk]),
+        {"code": "410403", "name": "改名", "parent": city.pk},
+    )
+    assert response.status_code == 404
+
+
+def test_an_account_without_department_sees_no_region(db):
+    user = factories.user("nodept", factories.ROLES.JOINT_OFFICE_ADMIN)
+    user.department = None
+    user.save()
+    factories.entity()
+    from shuangsuiji.registries.models import Entity
+
+    assert Entity.objects.visible_to(user).count() == 0
