@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shuangsuiji.registries",
     "shuangsuiji.plans",
     "shuangsuiji.inspections",
+    "shuangsuiji.reports",
     "shuangsuiji.portal",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("staff/registries/", include("shuangsuiji.registries.urls")),
     path("staff/plans/", include("shuangsuiji.plans.urls")),
     path("staff/inspections/", include("shuangsuiji.inspections.urls")),
+    path("staff/reports/", include("shuangsuiji.reports.urls")),
     path("staff/audit/", include("shuangsuiji.audit.urls")),
     path("portal/", include("shuangsuiji.portal.urls")),
     path("admin/", admin.site.urls),

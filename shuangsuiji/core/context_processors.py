@@ -14,10 +14,11 @@ def navigation(request):
             "registries": "registries",
             "plans": "plans",
             "inspections": "inspections",
+            "reports": "reports",
             "audit": "system",
         }.get(match.namespace, "")
-        if match.url_name and match.url_name.startswith("area-"):
-            area = match.url_name[5:]
+        if match.namespace == "reports" and match.url_name == "publication":
+            area = "publication"
         if match.url_name == "home":
             area = "home"
         if match.url_name == "system":

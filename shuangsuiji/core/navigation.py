@@ -20,8 +20,8 @@ AREAS: tuple[NavItem, ...] = (
     NavItem("registries", "一单两库", "registries:index", "registries.view"),
     NavItem("plans", "计划与抽取", "plans:index", "plans.view"),
     NavItem("inspections", "检查实施", "inspections:list", "inspections.view"),
-    NavItem("publication", "结果公示", "core:area-publication"),
-    NavItem("reports", "统计报表", "core:area-reports"),
+    NavItem("publication", "结果公示", "reports:publication", "plans.view"),
+    NavItem("reports", "统计报表", "reports:index", "plans.view"),
     NavItem("system", "系统管理", "core:system", "audit.view"),
 )
 

@@ -224,6 +224,8 @@ MATRIX: dict[str, Rule] = {
     ),
     # 计划与抽取 (joint-office owned).
     "plans:index": page(STAFF),
+    "reports:index": page(STAFF),
+    "reports:publication": page(STAFF),
     "plans:plan-create": form(OFFICE),
     "plans:plan-import": form(OFFICE),
     "plans:plan": scoped(STAFF, {"pk": "plan"}, {"pk": "plan_weidong"}),
