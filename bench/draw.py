@@ -7,8 +7,9 @@ strata A/B/C (rates 1%/3%/10%), freezes the announcement and times ``reveal`` (d
 seed, tickets, selection, substitute heads, record) ``--runs`` times; the median is
 printed. For the first size it also times consistent-sampler on the same strata and checks
 that the selections are identical. Peak memory: the child's own peak RSS (roster included)
-and the peak of the summed PSS of the child and its worker processes, sampled every 20 ms
-from this (separate) process.
+and the peak of the summed PSS of the child and its worker processes (if any), sampled
+every 20 ms from this (separate) process. The first line says whether the C accelerator
+ran (``SSJ_DRAW_ACCEL=0`` forces the pure-Python scan).
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def _cpu() -> float:
 
 
 def child(n: int, runs: int, compare: bool) -> None:
-    from shuangsuiji.drawengine import reveal
+    from shuangsuiji.drawengine import reveal, tickets
     from shuangsuiji.drawengine.protocol import PROTOCOL, check_announcement
 
     t0 = time.perf_counter()
@@ -134,6 +135,7 @@ def child(n: int, runs: int, compare: bool) -> None:
         "sizes": {k: len(v) for k, v in parts.items()},
         "selected": {k: v["sample_size"] for k, v in record["strata"].items()},
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "accelerated": tickets.ACCELERATED,
     }
     if compare:
         import consistent_sampler
@@ -218,6 +220,12 @@ def main() -> None:
     )
     for i, n in enumerate(int(x) for x in args.sizes.split(",")):
         r = run_one(n, args.runs, compare=(i == 0))
+        if i == 0:
+            print(
+                "scan: C accelerator (_accel, threads)"
+                if r["accelerated"]
+                else "scan: pure Python (_accel not built or SSJ_DRAW_ACCEL=0; forked workers)"
+            )
         runs = ", ".join(f"{t:.3f}" for t in r["times"])
         print(
             f"N={n:>10,}: draw {r['median']:.3f} s (runs {runs}; CPU {r['cpu_median']:.3f} s); "

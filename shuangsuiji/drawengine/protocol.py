@@ -390,11 +390,15 @@ def check_announcement(announcement: dict[str, Any]) -> tuple[str, dict[str, byt
             raise DrawError(f"分层 {key} 格式错误")
         sample_size(0, value.get("rate_bp"), rounding)
     digest, blobs = _digest_and_blobs(announcement)  # also checks that ids are strings
+    fixed = []
     for key, value in strata.items():
         ids = value["ids"]
         if tickets.fixed_width_blob(blobs[key], len(ids)):
+            fixed.append(blobs[key])
             continue  # checked while scanning (tickets.OrderError): one pass less
         if ids != sorted(ids):
             raise DrawError(f"分层 {key} 的 ids 必须升序排列")
+    if len(fixed) == sum(1 for v in strata.values() if v["ids"]) and tickets.disjoint(fixed):
+        return digest, blobs  # no id twice, given the order that the scan checks
     check_disjoint({k: v["ids"] for k, v in strata.items()})
     return digest, blobs

@@ -1,10 +1,14 @@
-"""Fast, consistent-sampler-compatible ticket ranking (pure Python, optional fork pool).
+"""Fast, consistent-sampler-compatible ticket ranking.
+
+The scan runs in the optional C accelerator ``_accel`` (threads, one per CPU) when it was
+built, else in pure Python (optional fork pool); both give identical output.
 
 The ticket of ``id`` under ``seed`` is ``"0." + "{:064d}".format(h)[::-1]`` with
 ``h = int(sha256((sha256(seed).hexdigest() + id).encode()).hexdigest(), 16)``.
 Comparing tickets compares the least significant decimal digits of ``h`` first, so a
 cheap key ``h % 10**5`` (digit-reversed) decides almost every comparison; the exact full
 tickets are only computed for the few candidates that can reach the requested prefix.
+``SSJ_DRAW_ACCEL=0`` (read at import) forces the pure-Python scan.
 """
 
 from __future__ import annotations
@@ -16,15 +20,26 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
+
+try:
+    from . import _accel
+except ImportError:  # built without a C compiler: the pure-Python scan below
+    _accel = None
 
 Ranked = list[tuple[str, str]]  # (ticket, id) in ticket order
 
 _K = 5
 _M = 10**_K
 _PARALLEL_MIN = 200_000  # below this many ids a pool costs more than it saves
-_JOB: dict[str, Any] = {}  # inherited by forked workers
+_THREADED_MIN = 25_000  # the same for threads running the C scan
+
+# True when draws use the C accelerator (the bench and the tests report it).
+ACCELERATED = _accel is not None and os.environ.get("SSJ_DRAW_ACCEL", "").strip() != "0"
+
+Jobs = dict[str, dict[str, Any]]
 
 
 def seed_hash(seed: str) -> str:
@@ -52,6 +67,15 @@ def fixed_width_blob(ids_json: bytes, count: int, width: int = 18) -> bool:
         and ids_json[1::stride] == quote_n
         and ids_json[width + 2 :: stride] == quote_n
     )
+
+
+def disjoint(blobs: list[bytes]) -> bool:
+    """True when the fixed-width id lists hold no id twice, in one list or in two, provided
+    each list is ascending (the scan checks that); False when unknown (no accelerator, more
+    than 64 lists) or not so. One C merge over the canonical JSON instead of a sort."""
+    if not ACCELERATED or len(blobs) > 64:
+        return False
+    return not _accel.has_duplicate(blobs, 2, 21, 18)
 
 
 def _accept_table(threshold: int) -> bytes:
@@ -91,13 +115,15 @@ class OrderError(ValueError):
         self.stratum = stratum
 
 
-def _scan(key: str, start: int, stop: int) -> list[tuple[str, int]]:
+def _scan(jobs: Jobs, key: str, start: int, stop: int) -> list[tuple[str, int]]:
     """Candidates ``(ticket, index)`` of stratum ``key`` for ids ``start..stop``.
 
     On the fixed-width path the ids are also checked to be strictly ascending (the record
     before ``start`` included), which costs one bytes comparison per id.
     """
-    job = _JOB[key]
+    job = jobs[key]
+    if ACCELERATED:
+        return _scan_accel(job, key, start, stop)
     cp = job["base"].copy
     fb = int.from_bytes
     table = job["table"]
@@ -145,11 +171,26 @@ def _scan(key: str, start: int, stop: int) -> list[tuple[str, int]]:
     return [(ticket_of(v), i) for v, i in hits]
 
 
-def _scan_forked(
-    tasks: list[tuple[str, int, int]], workers: int
-) -> list[tuple[str, list[tuple[str, int]]]]:
-    """Split every stratum into ``workers`` equal ranges; this process scans the first
-    share, forked children the others, each sending back only its candidates."""
+def _scan_accel(job: dict[str, Any], key: str, start: int, stop: int) -> list[tuple[str, int]]:
+    """``_scan`` in C: the fixed-width scan releases the GIL (threads share the work)."""
+    blob = job["blob"]
+    if blob is None:
+        return _accel.scan_strs(
+            job["seed_hash"], job["ids"], start, stop, job["table"], job["mask"]
+        )
+    found, ordered = _accel.scan(
+        job["seed_hash"], blob, 2, 21, 18, start, stop, job["table"], job["mask"]
+    )
+    if not ordered and job["check_order"]:
+        raise OrderError(key)
+    return found
+
+
+Found = list[tuple[str, list[tuple[str, int]]]]
+
+
+def _shares(tasks: list[tuple[str, int, int]], workers: int) -> list[list[tuple[str, int, int]]]:
+    """Every stratum split into ``workers`` equal ranges, one list of ranges per worker."""
     shares: list[list[tuple[str, int, int]]] = [[] for _ in range(workers)]
     for key, start, stop in tasks:
         n = stop - start
@@ -157,6 +198,29 @@ def _scan_forked(
             lo, hi = start + n * w // workers, start + n * (w + 1) // workers
             if hi > lo:
                 shares[w].append((key, lo, hi))
+    return shares
+
+
+def _scan_threaded(jobs: Jobs, tasks: list[tuple[str, int, int]], workers: int) -> Found:
+    """C scan only: this thread scans the first share, ``workers - 1`` threads the others
+    (the C loop runs without the GIL, so they use every core)."""
+
+    def run(share: list[tuple[str, int, int]]) -> Found:
+        return [(k, _scan(jobs, k, lo, hi)) for k, lo, hi in share]
+
+    shares = _shares(tasks, workers)
+    with ThreadPoolExecutor(max_workers=workers - 1, thread_name_prefix="ssj-draw") as pool:
+        futures = [pool.submit(run, share) for share in shares[1:]]
+        results = run(shares[0])
+        for future in futures:
+            results.extend(future.result())
+    return results
+
+
+def _scan_forked(jobs: Jobs, tasks: list[tuple[str, int, int]], workers: int) -> Found:
+    """Pure-Python scan: this process scans the first share, forked children (which
+    inherit ``jobs``) the others, each sending back only its candidates."""
+    shares = _shares(tasks, workers)
     children: list[tuple[int, int]] = []
     try:
         for share in shares[1:]:
@@ -165,7 +229,9 @@ def _scan_forked(
             if pid == 0:  # pragma: no cover - runs in the child
                 os.close(read_fd)
                 try:
-                    payload = pickle.dumps(("ok", [(k, _scan(k, lo, hi)) for k, lo, hi in share]))
+                    payload = pickle.dumps(
+                        ("ok", [(k, _scan(jobs, k, lo, hi)) for k, lo, hi in share])
+                    )
                 except BaseException as exc:  # noqa: BLE001 - reported to the parent
                     payload = pickle.dumps(("error", exc))
                 with os.fdopen(write_fd, "wb") as fh:
@@ -173,7 +239,7 @@ def _scan_forked(
                 os._exit(0)
             os.close(write_fd)
             children.append((pid, read_fd))
-        results = [(k, _scan(k, lo, hi)) for k, lo, hi in shares[0]]
+        results = [(k, _scan(jobs, k, lo, hi)) for k, lo, hi in shares[0]]
         while children:
             pid, read_fd = children[0]
             with os.fdopen(read_fd, "rb") as fh:
@@ -197,10 +263,11 @@ def _scan_forked(
                 pass
 
 
-def _workers() -> int:
-    """Worker processes: ``SSJ_DRAW_WORKERS`` if set (1 = serial), else one per usable CPU;
-    serial where ``fork`` is unavailable (the results are identical either way)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+def _workers(threads: bool = False) -> int:
+    """Workers (threads for the C scan, else processes): ``SSJ_DRAW_WORKERS`` if set
+    (1 = serial), else one per usable CPU; processes only where ``fork`` is available (the
+    results are identical either way)."""
+    if not threads and "fork" not in multiprocessing.get_all_start_methods():
         return 1
     configured = os.environ.get("SSJ_DRAW_WORKERS", "").strip()
     if configured.isdigit():
@@ -238,14 +305,12 @@ def rank_many(
     consistent-sampler's heap of ``(ticket, id, generation)`` tuples; with ``ids_sorted``
     (ascending, as in an announcement) the index order is the id order, and on the
     fixed-width path a stratum that is not strictly ascending raises :class:`OrderError`.
-    Nothing may touch the id objects while workers run: a reference-count write in this
+    With the C accelerator the workers are threads; otherwise forked processes, and then
+    nothing may touch the id objects while they run: a reference-count write in this
     process would copy the shared memory pages (copy-on-write) and double the footprint.
     """
     with no_gc():  # forked workers inherit the paused state
-        try:
-            return _rank_many(seed, strata, blobs=blobs, workers=workers, ids_sorted=ids_sorted)
-        finally:
-            _JOB.clear()
+        return _rank_many(seed, strata, blobs=blobs, workers=workers, ids_sorted=ids_sorted)
 
 
 def _rank_many(
@@ -256,12 +321,13 @@ def _rank_many(
     workers: int | None,
     ids_sorted: bool,
 ) -> dict[str, Ranked]:
-    base = hashlib.sha256(seed_hash(seed).encode("ascii"))
+    head = seed_hash(seed).encode("ascii")  # 64 bytes: exactly one SHA-256 block
+    base = hashlib.sha256(head)
     blobs = blobs or {}
     result: dict[str, Ranked] = {}
     tasks: list[tuple[str, int, int]] = []
     total = 0
-    _JOB.clear()
+    jobs: Jobs = {}
     for key, (ids, take) in strata.items():
         population = len(ids)
         take = min(take, population)
@@ -273,7 +339,8 @@ def _rank_many(
             blob = None
         threshold = _threshold(population, take)
         table = _accept_table(threshold)
-        _JOB[key] = {
+        jobs[key] = {
+            "seed_hash": head,
             "base": base,
             "table": table,
             "mask": _low_mask(table),
@@ -285,17 +352,20 @@ def _rank_many(
         }
         total += population
         tasks.append((key, 0, population))
+    threads = ACCELERATED
     if workers is None:
-        workers = _workers() if total >= _PARALLEL_MIN else 1
+        big = total >= (min(_THREADED_MIN, _PARALLEL_MIN) if threads else _PARALLEL_MIN)
+        workers = _workers(threads) if big else 1
     found: dict[str, list[tuple[str, int]]] = {key: [] for key, _, _ in tasks}
     if workers > 1 and tasks:
-        for key, part in _scan_forked(tasks, workers):
+        scan = _scan_threaded if threads else _scan_forked
+        for key, part in scan(jobs, tasks, workers):
             found[key].extend(part)
     else:
         for key, start, stop in tasks:
-            found[key].extend(_scan(key, start, stop))
+            found[key].extend(_scan(jobs, key, start, stop))
     for key, _, _ in tasks:
-        job = _JOB[key]
+        job = jobs[key]
         ids = job["ids"]
         take = job["take"]
         cands = found[key]
@@ -304,12 +374,11 @@ def _rank_many(
             job["table"] = b"\x01" * _M
             job["mask"] = 0
             job["full"] = True
-            cands = _scan(key, 0, len(ids))
+            cands = _scan(jobs, key, 0, len(ids))
         if ids_sorted:
             result[key] = [(t, ids[i]) for t, i in sorted(cands)[:take]]
         else:
             result[key] = sorted([(t, ids[i]) for t, i in cands])[:take]
-    _JOB.clear()
     return result
 
 
