@@ -127,7 +127,15 @@ def test_only_the_joint_office_changes_regions_and_departments(bob, erin, cultur
     assert not Region.objects.filter(code="410403").exists()
 
 
-def test_the_joint_office_creates_a_region_and_department_with_audit_rows(alice):
+@pytest.fixture
+def city_office(db):
+    """Joint-office admin of the city (410400): districts are inside their scope."""
+    dept = factories.department("410400-LXB", "平顶山市联席办", "市联席办", "410400")
+    return factories.user("city_alice", factories.ROLES.JOINT_OFFICE_ADMIN, dept)
+
+
+def test_the_joint_office_creates_a_region_and_department_with_audit_rows(city_office):
+    alice = city_office
     before = AuditEntry.objects.count()
     region = core_services.create_region(alice, code="410403", name="卫东区")
     dept = core_services.create_department(
@@ -140,11 +148,13 @@ def test_the_joint_office_creates_a_region_and_department_with_audit_rows(alice)
     assert dept.short_name == "文广旅局"
 
 
-def test_a_region_cannot_become_its_own_ancestor(alice):
+def test_a_region_cannot_become_its_own_ancestor(db):
     province = factories.region("410000", "河南省")
     city = factories.region("410400", "平顶山市")
+    dept = factories.department("410000-LXB", "河南省联席办", "省联席办", "410000")
+    admin = factories.user("province", factories.ROLES.JOINT_OFFICE_ADMIN, dept)
     with pytest.raises(ValidationError):
-        core_services.update_region(alice, province, parent=city)
+        core_services.update_region(admin, province, parent=city)
     province.refresh_from_db()
     assert province.parent is None
 
@@ -153,3 +163,11 @@ def test_organisation_services_validate_fields(alice):
     with pytest.raises(ValidationError):
         core_services.create_region(alice, code="410402", name="")
     assert Entity.objects.count() == 0
+
+
+def test_a_district_office_may_not_change_a_region_outside_its_scope(alice):
+    province = factories.region("410000", "河南省")
+    with pytest.raises(PermissionDenied):
+        core_services.update_region(alice, province, name="改名")
+    with pytest.raises(PermissionDenied):
+        core_services.create_region(alice, code="410403", name="卫东区")
