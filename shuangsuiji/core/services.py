@@ -14,20 +14,10 @@ from shuangsuiji.audit.services import record
 
 from .models import Department, Region
 from .snapshots import snapshot
+from .validation import assign, full_clean
 
 REGION_FIELDS = ("code", "name", "parent")
 DEPARTMENT_FIELDS = ("code", "name", "short_name", "region", "active")
-
-
-def _full_clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as exc:
-        messages = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages.extend(f"{label}：{e}" if label else e for e in errors)
-        raise ValidationError("；".join(messages)) from exc
 
 
 def ensure_in_scope(actor, region_code: str) -> None:
@@ -50,7 +40,7 @@ def create_region(actor, **fields) -> Region:
     ensure(actor, "core.change_organisation")
     region = Region(**{k: v for k, v in fields.items() if k in REGION_FIELDS})
     ensure_in_scope(actor, region.code)
-    _full_clean(region)
+    full_clean(region)
     region.save()
     record(actor, "region.create", region, after=snapshot(region))
     return region
@@ -61,13 +51,10 @@ def update_region(actor, region: Region, **changes) -> Region:
     ensure(actor, "core.change_organisation", region)
     ensure_in_scope(actor, region.code)
     before = snapshot(region)
-    for key, value in changes.items():
-        if key not in REGION_FIELDS:
-            raise ValueError(f"unknown region field {key}")
-        setattr(region, key, value)
+    assign(region, changes, REGION_FIELDS)
     ensure_in_scope(actor, region.code)
     _check_parent(region)
-    _full_clean(region)
+    full_clean(region)
     region.save()
     record(actor, "region.update", region, before=before, after=snapshot(region))
     return region
@@ -79,7 +66,7 @@ def create_department(actor, **fields) -> Department:
     department = Department(**{k: v for k, v in fields.items() if k in DEPARTMENT_FIELDS})
     if department.region_id:
         ensure_in_scope(actor, department.region.code)
-    _full_clean(department)
+    full_clean(department)
     department.save()
     record(actor, "department.create", department, after=snapshot(department))
     return department
@@ -90,12 +77,9 @@ def update_department(actor, department: Department, **changes) -> Department:
     ensure(actor, "core.change_organisation", department)
     ensure_in_scope(actor, department.region.code)
     before = snapshot(department)
-    for key, value in changes.items():
-        if key not in DEPARTMENT_FIELDS:
-            raise ValueError(f"unknown department field {key}")
-        setattr(department, key, value)
+    assign(department, changes, DEPARTMENT_FIELDS)
     ensure_in_scope(actor, department.region.code)
-    _full_clean(department)
+    full_clean(department)
     department.save()
     record(actor, "department.update", department, before=before, after=snapshot(department))
     return department

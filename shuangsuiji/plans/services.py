@@ -16,6 +16,7 @@ from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
 from shuangsuiji.core.models import Department, Region
 from shuangsuiji.core.snapshots import snapshot
+from shuangsuiji.core.validation import assign, full_clean
 from shuangsuiji.registries.models import CheckItem, RiskClass
 
 from .annex import CLASS_IN_NAME, resolve_rates
@@ -49,17 +50,6 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _clean(obj) -> None:
-    try:
-        obj.full_clean(validate_unique=True, validate_constraints=True)
-    except ValidationError as exc:
-        messages = []
-        for name, errors in exc.message_dict.items():
-            label = "" if name == "__all__" else str(obj._meta.get_field(name).verbose_name)
-            messages.extend(f"{label}：{e}" if label else str(e) for e in errors)
-        raise ValidationError("；".join(messages)) from exc
-
-
 def _check_rates(rates: dict) -> dict[str, int]:
     if not rates:
         raise ValidationError("至少需要一个风险等级的抽查比例")
@@ -77,7 +67,7 @@ def _check_rates(rates: dict) -> dict[str, int]:
 def create_plan(actor, **fields) -> Plan:
     ensure(actor, "plans.change_plan")
     plan = Plan(**{k: v for k, v in fields.items() if k in PLAN_FIELDS}, created_by=_user(actor))
-    _clean(plan)
+    full_clean(plan)
     plan.save()
     record(actor, "plan.create", plan, after=snapshot(plan))
     return plan
@@ -87,11 +77,8 @@ def create_plan(actor, **fields) -> Plan:
 def update_plan(actor, plan: Plan, **changes) -> Plan:
     ensure(actor, "plans.change_plan", plan)
     before = snapshot(plan)
-    for key, value in changes.items():
-        if key not in PLAN_FIELDS:
-            raise ValueError(f"unknown plan field {key}")
-        setattr(plan, key, value)
-    _clean(plan)
+    assign(plan, changes, PLAN_FIELDS)
+    full_clean(plan)
     plan.save()
     record(actor, "plan.update", plan, before=before, after=snapshot(plan))
     return plan
@@ -149,7 +136,7 @@ def create_task(
     if not data.get("code"):
         data["code"] = default_task_code(plan, data["number"])
     task = Task(plan=plan, **data)
-    _clean(task)
+    full_clean(task)
     task.save()
     _set_relations(task, check_items, cooperating_departments)
     record(actor, "task.create", task, after=_task_snapshot(task))
@@ -180,7 +167,7 @@ def update_task(
         if key == "rates":
             value = _check_rates(value)
         setattr(task, key, value)
-    _clean(task)
+    full_clean(task)
     task.save()
     _set_relations(task, check_items, cooperating_departments)
     record(actor, "task.update", task, before=before, after=_task_snapshot(task))

@@ -18,6 +18,7 @@ from shuangsuiji import creditcode
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
 from shuangsuiji.core.snapshots import snapshot
+from shuangsuiji.core.validation import assign, full_clean
 
 from .models import (
     CheckItem,
@@ -72,17 +73,6 @@ def refresh_risk_class(entity_ids: Iterable[int] | None = None) -> int:
     return qs.update(risk_class=Subquery(latest))
 
 
-def _full_clean(obj, exclude=None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        messages = []
-        for field, errors in exc.message_dict.items():
-            label = obj._meta.get_field(field).verbose_name if field != "__all__" else ""
-            messages.extend(f"{label}：{e}" if label else e for e in errors)
-        raise ValidationError("；".join(messages)) from exc
-
-
 @transaction.atomic
 def create_entity(
     actor,
@@ -96,7 +86,7 @@ def create_entity(
     ensure(actor, "registries.change_entity")
     code = creditcode.parse(credit_code).code
     entity = Entity(credit_code=code, **{k: v for k, v in fields.items() if k in ENTITY_FIELDS})
-    _full_clean(entity)
+    full_clean(entity)
     entity.save()
     record(actor, "entity.create", entity, after=snapshot(entity))
     if risk_class:
@@ -120,7 +110,7 @@ def update_entity(actor, entity: Entity, **changes) -> Entity:
         if key not in ENTITY_FIELDS + ("credit_code",):
             raise ValueError(f"unknown entity field {key}")
         setattr(entity, key, value)
-    _full_clean(entity)
+    full_clean(entity)
     entity.save()
     record(actor, "entity.update", entity, before=before, after=snapshot(entity))
     return entity
@@ -163,7 +153,7 @@ def add_risk_rating(
 def create_inspector(actor, **fields) -> Inspector:
     inspector = Inspector(**{k: v for k, v in fields.items() if k in INSPECTOR_FIELDS})
     ensure(actor, "registries.change_inspector", inspector)
-    _full_clean(inspector)
+    full_clean(inspector)
     inspector.save()
     if "check_items" in fields:
         inspector.check_items.set(fields["check_items"])
@@ -176,13 +166,10 @@ def update_inspector(actor, inspector: Inspector, **changes) -> Inspector:
     ensure(actor, "registries.change_inspector", inspector)
     before = snapshot(inspector)
     items = changes.pop("check_items", None)
-    for key, value in changes.items():
-        if key not in INSPECTOR_FIELDS:
-            raise ValueError(f"unknown inspector field {key}")
-        setattr(inspector, key, value)
+    assign(inspector, changes, INSPECTOR_FIELDS)
     # Moving an inspector to another department needs rights over the new one too.
     ensure(actor, "registries.change_inspector", inspector)
-    _full_clean(inspector)
+    full_clean(inspector)
     inspector.save()
     if items is not None:
         inspector.check_items.set(items)
@@ -254,7 +241,7 @@ def withdraw_conflict(actor, conflict: Conflict, *, reason: str) -> None:
 def create_check_item(actor, **fields) -> CheckItem:
     item = CheckItem(**{k: v for k, v in fields.items() if k in ITEM_FIELDS})
     ensure(actor, "registries.change_checkitem", item)
-    _full_clean(item)
+    full_clean(item)
     item.save()
     record(actor, "checkitem.create", item, after=snapshot(item))
     return item
@@ -264,12 +251,9 @@ def create_check_item(actor, **fields) -> CheckItem:
 def update_check_item(actor, item: CheckItem, **changes) -> CheckItem:
     ensure(actor, "registries.change_checkitem", item)
     before = snapshot(item)
-    for key, value in changes.items():
-        if key not in ITEM_FIELDS:
-            raise ValueError(f"unknown check item field {key}")
-        setattr(item, key, value)
+    assign(item, changes, ITEM_FIELDS)
     ensure(actor, "registries.change_checkitem", item)
-    _full_clean(item)
+    full_clean(item)
     item.save()
     record(actor, "checkitem.update", item, before=before, after=snapshot(item))
     return item
