@@ -11,7 +11,11 @@ setup(
         Extension(
             "shuangsuiji.drawengine._accel",
             sources=["shuangsuiji/drawengine/_accel.c"],
-            depends=["shuangsuiji/drawengine/_sha256.h", "shuangsuiji/drawengine/_ticket.h"],
+            depends=[
+                "shuangsuiji/drawengine/_sha256.h",
+                "shuangsuiji/drawengine/_sha256_ni.h",
+                "shuangsuiji/drawengine/_ticket.h",
+            ],
             optional=True,
         )
     ]

@@ -136,6 +136,7 @@ def child(n: int, runs: int, compare: bool) -> None:
         "selected": {k: v["sample_size"] for k, v in record["strata"].items()},
         "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "accelerated": tickets.ACCELERATED,
+        "sha_ni": bool(tickets.ACCELERATED and tickets._accel.sha_ni()),
     }
     if compare:
         import consistent_sampler
@@ -221,8 +222,9 @@ def main() -> None:
     for i, n in enumerate(int(x) for x in args.sizes.split(",")):
         r = run_one(n, args.runs, compare=(i == 0))
         if i == 0:
+            sha = "CPU SHA extensions" if r["sha_ni"] else "portable C SHA-256"
             print(
-                "scan: C accelerator (_accel, threads)"
+                f"scan: C accelerator (_accel, threads, {sha})"
                 if r["accelerated"]
                 else "scan: pure Python (_accel not built or SSJ_DRAW_ACCEL=0; forked workers)"
             )

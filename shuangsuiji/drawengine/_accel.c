@@ -497,7 +497,30 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(sha_ni_doc,
+"sha_ni(enable=None) -> bool\n\n"
+"Whether the SHA-256 code uses the CPU's SHA extensions (chosen at import when the\n"
+"CPU has them; both give the same digests). enable=False forces the portable C code,\n"
+"enable=True turns them back on where available (for tests and benchmarks).");
+
+static PyObject *
+accel_sha_ni(PyObject *self, PyObject *args)
+{
+    int enable = -1;
+
+    if (!PyArg_ParseTuple(args, "|p:sha_ni", &enable)) {
+        return NULL;
+    }
+#ifdef SSJ_HAVE_SHA_NI
+    if (enable >= 0) {
+        use_sha_ni = enable && sha_ni_available();
+    }
+#endif
+    return PyBool_FromLong(use_sha_ni);
+}
+
 static PyMethodDef accel_methods[] = {
+    {"sha_ni", accel_sha_ni, METH_VARARGS, sha_ni_doc},
     {"has_duplicate", accel_has_duplicate, METH_VARARGS, has_duplicate_doc},
     {"scan", accel_scan, METH_VARARGS, scan_doc},
     {"scan_strs", accel_scan_strs, METH_VARARGS, scan_strs_doc},
@@ -519,5 +542,8 @@ static struct PyModuleDef accel_module = {
 PyMODINIT_FUNC
 PyInit__accel(void)
 {
+#ifdef SSJ_HAVE_SHA_NI
+    use_sha_ni = sha_ni_available();
+#endif
     return PyModule_Create(&accel_module);
 }

@@ -72,7 +72,7 @@ store_be32(unsigned char *p, uint32_t v)
 
 /* 6.2.2: process one 64-byte block into the hash state H */
 static void
-compress(uint32_t H[8], const unsigned char *block)
+compress_portable(uint32_t H[8], const unsigned char *block)
 {
     uint32_t W[64];
     uint32_t a = H[0], b = H[1], c = H[2], d = H[3];
@@ -97,6 +97,22 @@ compress(uint32_t H[8], const unsigned char *block)
     }
     H[0] += a; H[1] += b; H[2] += c; H[3] += d;
     H[4] += e; H[5] += f; H[6] += g; H[7] += h;
+}
+
+#include "_sha256_ni.h"
+
+static int use_sha_ni = 0;  /* set once at import when the CPU has the SHA extensions */
+
+static inline void
+compress(uint32_t H[8], const unsigned char *block)
+{
+#ifdef SSJ_HAVE_SHA_NI
+    if (use_sha_ni) {
+        compress_ni(H, block, K256);
+        return;
+    }
+#endif
+    compress_portable(H, block);
 }
 
 /* 5.1.1 padding: the message length in bits as a 64-bit big-endian number */

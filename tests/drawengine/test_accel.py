@@ -43,6 +43,21 @@ def accelerated(on: bool):
         tickets_module.ACCELERATED = was
 
 
+@contextmanager
+def sha_code(hardware: bool):
+    """Run the C SHA-256 with the CPU's SHA extensions or the portable code."""
+    was = _accel.sha_ni()
+    if _accel.sha_ni(hardware) != hardware:
+        pytest.skip("this CPU has no SHA extensions")
+    try:
+        yield
+    finally:
+        _accel.sha_ni(was)
+
+
+SHA_CODES = pytest.mark.parametrize("hardware", [False, True], ids=["portable", "sha-ni"])
+
+
 def both(fn):
     """``fn()`` with the C scan and with the pure-Python scan; they must agree."""
     with accelerated(True):
@@ -53,28 +68,52 @@ def both(fn):
     return fast
 
 
+def _jobs(ids, blob, head, table):
+    job = {"seed_hash": head, "base": hashlib.sha256(head), "table": table, "mask": 0}
+    return {"A": {**job, "blob": blob, "ids": ids, "check_order": True}}
+
+
 def sampler_ids(ids: list[str], seed: str, take: int) -> list[str]:
     return list(consistent_sampler.sampler(ids, seed=seed, take=take, output="id"))
 
 
-def test_sha256_equals_hashlib_for_every_length_and_random_data():
+@SHA_CODES
+def test_sha256_equals_hashlib_for_every_length_and_random_data(hardware):
     rng = random.Random(1)
-    for n in [*range(0, 300), 1000, 4096, 65537]:
-        data = rng.randbytes(n)
-        assert _accel.sha256(data) == hashlib.sha256(data).digest(), n
-    assert _accel.sha256(b"abc").hex() == (
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-    )  # FIPS 180-4 example (one block)
+    with sha_code(hardware):
+        for n in [*range(0, 300), 1000, 4096, 65537]:
+            data = rng.randbytes(n)
+            assert _accel.sha256(data) == hashlib.sha256(data).digest(), n
+        assert _accel.sha256(b"abc").hex() == (
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        )  # FIPS 180-4 example (one block)
 
 
+@SHA_CODES
 @settings(max_examples=200, deadline=None)
 @given(st.binary(min_size=64, max_size=64), st.integers(1, 140), st.integers(0, 6), st.randoms())
-def test_sha256_ids_equals_hashlib(seed_hash, width, count, rnd):
+def test_sha256_ids_equals_hashlib(hardware, seed_hash, width, count, rnd):
     ids = rnd.randbytes(width * count)
     want = b"".join(
         hashlib.sha256(seed_hash + ids[i * width : (i + 1) * width]).digest() for i in range(count)
     )
-    assert _accel.sha256_ids(seed_hash, ids, width) == want
+    with sha_code(hardware):
+        assert _accel.sha256_ids(seed_hash, ids, width) == want
+
+
+@SHA_CODES
+def test_the_scan_and_the_spec_vectors_with_either_sha_code(hardware):
+    ids = codes(20000, 26)
+    blob = json.dumps(ids, separators=(",", ":")).encode()
+    head = tickets_module.seed_hash("either").encode()
+    table = tickets_module._accept_table(3000)
+    with sha_code(hardware), accelerated(True):
+        found = _accel.scan(head, blob, 2, 21, 18, 0, len(ids), table, 0)
+        first = [i for _t, i in rank(SEED, IDS100, 5)]
+        assert first == ["id-42", "id-46", "id-23", "id-38", "id-99"]
+    with accelerated(False):  # the pure-Python scan gives them in id order
+        python = tickets_module._scan(_jobs(ids, blob, head, table), "A", 0, len(ids))
+    assert len(found[0]) > 400 and found == (sorted(python), True)
 
 
 @settings(max_examples=300, deadline=None)
