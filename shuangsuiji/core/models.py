@@ -6,6 +6,23 @@ from django.db import models
 from django.db.models import Q
 
 
+class RegionScopedQuerySet(models.QuerySet):
+    """Rows of the user's region and the regions inside it (fail closed without a user).
+
+    Subclasses name the path to the region code in ``region_code_path``.
+    """
+
+    region_code_path = "region__code"
+
+    def in_scope(self, prefix: str | None):
+        if prefix is None:
+            return self.none()
+        return self.filter(**{f"{self.region_code_path}__startswith": prefix}) if prefix else self
+
+    def visible_to(self, user):
+        return self.in_scope(getattr(user, "scope_prefix", None))
+
+
 class Region(models.Model):
     code = models.CharField("行政区划代码", max_length=6, unique=True)
     name = models.CharField("名称", max_length=100)
@@ -45,9 +62,8 @@ class Region(models.Model):
         return "".join(reversed(names))
 
 
-class DepartmentQuerySet(models.QuerySet):
-    def in_scope(self, prefix: str) -> DepartmentQuerySet:
-        return self.filter(region__code__startswith=prefix)
+class DepartmentQuerySet(RegionScopedQuerySet):
+    region_code_path = "region__code"
 
 
 class Department(models.Model):

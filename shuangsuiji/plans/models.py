@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from shuangsuiji.core.models import RegionScopedQuerySet
+
 
 class Rounding(models.TextChoices):
     CEIL_MIN1 = "ceil-min1", "向上取整，非空分层至少 1 户"
@@ -32,12 +34,8 @@ class ExclusionReason(models.TextChoices):
     DRAWN_IN_PLAN = "drawn-in-plan", "已在本计划其他任务中就相同事项被抽中"
 
 
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> PlanQuerySet:
-        prefix = getattr(user, "scope_prefix", None)
-        if prefix is None:
-            return self.none()
-        return self.filter(region__code__startswith=prefix) if prefix else self
+class PlanQuerySet(RegionScopedQuerySet):
+    region_code_path = "region__code"
 
 
 class Plan(models.Model):

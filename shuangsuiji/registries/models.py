@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Q, Subquery
 from simple_history.models import HistoricalRecords
 
 from shuangsuiji import creditcode
+from shuangsuiji.core.models import RegionScopedQuerySet
 
 
 class RiskClass(models.TextChoices):
@@ -37,12 +38,8 @@ def validate_credit_code(value: str) -> None:
         raise ValidationError(str(exc)) from exc
 
 
-class EntityQuerySet(models.QuerySet):
-    def visible_to(self, user) -> EntityQuerySet:
-        prefix = getattr(user, "scope_prefix", None)
-        if prefix is None:
-            return self.none()
-        return self.filter(region__code__startswith=prefix) if prefix else self
+class EntityQuerySet(RegionScopedQuerySet):
+    region_code_path = "region__code"
 
     def with_risk_class_on(self, day: datetime.date) -> EntityQuerySet:
         """Annotate ``risk_class_on_day``: the latest rating effective on that day."""
@@ -126,12 +123,8 @@ class RiskRating(models.Model):
         return f"{self.risk_class}（{self.effective_date} 起）"
 
 
-class InspectorQuerySet(models.QuerySet):
-    def visible_to(self, user) -> InspectorQuerySet:
-        prefix = getattr(user, "scope_prefix", None)
-        if prefix is None:
-            return self.none()
-        return self.filter(department__region__code__startswith=prefix) if prefix else self
+class InspectorQuerySet(RegionScopedQuerySet):
+    region_code_path = "department__region__code"
 
     def certified_on(self, day: datetime.date) -> InspectorQuerySet:
         return self.filter(
