@@ -22,19 +22,14 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
+from shuangsuiji.core.xlsx import safe_cell
 
-from .importing.cells import NEUTRALISED_PREFIXES
 from .importing.schemas import COLUMNS, Kind, parse_kind
 from .models import CheckItem, Conflict, Entity, EntityStatus, Inspector, RiskRating
 
 # Columns written as literal text without neutralisation (validated codes).
 CODE_KEYS = {"credit_code"}
 DATE_KEYS = {"rating_date", "certificate_valid_from", "certificate_valid_to", "declared_on"}
-
-
-def neutralise(value: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would read as a formula."""
-    return f"'{value}" if value and value[0] in NEUTRALISED_PREFIXES else value
 
 
 def _yes_no(value: bool) -> str:
@@ -149,7 +144,7 @@ def write_workbook(kind: Kind, rows, target: str | Path | IO[bytes]) -> int:
             elif key in CODE_KEYS:
                 sheet.write_string(count, col, str(value), as_text)
             else:
-                sheet.write_string(count, col, neutralise(str(value)))
+                sheet.write_string(count, col, safe_cell(str(value)))
     sheet.freeze_panes(1, 0)
     workbook.close()
     return count

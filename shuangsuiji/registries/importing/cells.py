@@ -6,7 +6,9 @@ import datetime
 import re
 import unicodedata
 
-NEUTRALISED_PREFIXES = ("=", "+", "-", "@")
+from shuangsuiji.core.xlsx import FORMULA_PREFIXES
+
+NEUTRALISED_PREFIXES = FORMULA_PREFIXES  # the prefixes exports neutralise with a quote
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _TIME = r"(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # a midnight time some exports add
 _SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")  # an Excel day number that became text
