@@ -24,11 +24,11 @@ class DomainError(Exception):
     default_message = "操作未能完成。"
 
     def __init__(self, message: str | None = None, code: str | None = None, **params) -> None:
-        self.message = str(message or self.default_message)
-        if code:
-            self.code = code
-        self.params = params
-        super().__init__(self.message)
+        message = str(message or self.default_message)
+        code = code or type(self).code
+        # Django's exception initialisers (reached through the MRO) reset these.
+        super().__init__(message)
+        self.message, self.code, self.params = message, code, params
 
     def __str__(self) -> str:
         return self.message
@@ -43,10 +43,6 @@ class InvalidInput(DomainError, ValidationError):
     code = "invalid"
     status = 400
     default_message = "输入的内容不符合要求。"
-
-    def __init__(self, message: str | None = None, code: str | None = None, **params) -> None:
-        DomainError.__init__(self, message, code, **params)
-        ValidationError.__init__(self, self.message, code=self.code)
 
     def __str__(self) -> str:
         return self.message
