@@ -76,10 +76,15 @@ def _chromium_path() -> str | None:
 @pytest.fixture(scope="session")
 def chromium_executable():
     path = _chromium_path()
+    required = os.environ.get("SSJ_REQUIRE_BROWSER") == "1"
+    if path is None and required:
+        pytest.fail("SSJ_REQUIRE_BROWSER=1 but Chromium (/usr/bin/chromium) is not installed")
     if path is None:
         pytest.skip("未安装 Chromium（/usr/bin/chromium）：浏览器测试跳过；.ci/run 会安装它")
     try:
         import playwright  # noqa: F401
     except ImportError:
+        if required:
+            pytest.fail("SSJ_REQUIRE_BROWSER=1 but the playwright package is not installed")
         pytest.skip("未安装 playwright Python 包：浏览器测试跳过")
     return path

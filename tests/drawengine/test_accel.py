@@ -23,6 +23,11 @@ from .helpers import AT, codes
 
 _accel = tickets_module._accel
 
+if _accel is None and os.environ.get("SSJ_REQUIRE_ACCEL") == "1":
+    raise RuntimeError(
+        "SSJ_REQUIRE_ACCEL=1 but the C accelerator shuangsuiji.drawengine._accel is not built"
+    )
+
 pytestmark = pytest.mark.skipif(
     _accel is None,
     reason="C accelerator shuangsuiji.drawengine._accel not built "
