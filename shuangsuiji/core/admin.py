@@ -78,8 +78,8 @@ class RegionAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "name", "short_name", "region", "active")
-    list_filter = ("active",)
+    list_display = ("code", "name", "short_name", "region", "is_joint_office", "active")
+    list_filter = ("active", "is_joint_office")
     search_fields = ("code", "name", "short_name")
     ordering = ("code",)
     autocomplete_fields = ("region",)

@@ -65,6 +65,14 @@ class Region(models.Model):
 class DepartmentQuerySet(RegionScopedQuerySet):
     region_code_path = "region__code"
 
+    def joint_offices(self):
+        return self.filter(is_joint_office=True)
+
+    def joint_office_of(self, region: Region | str) -> Department | None:
+        """The district's joint office (联席办), given the region or its code."""
+        code = region.code if isinstance(region, Region) else region
+        return self.joint_offices().filter(region__code=code).first()
+
 
 class Department(models.Model):
     code = models.CharField("部门编码", max_length=32, unique=True)
@@ -72,6 +80,11 @@ class Department(models.Model):
     short_name = models.CharField("简称", max_length=30, blank=True)
     region = models.ForeignKey(Region, verbose_name="行政区划", on_delete=models.PROTECT)
     active = models.BooleanField("启用", default=True)
+    is_joint_office = models.BooleanField(
+        "联席办",
+        default=False,
+        help_text="本区划“双随机、一公开”联席会议办公室：联席办管理员所属的机构，每个区划至多一个。",
+    )
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -79,6 +92,14 @@ class Department(models.Model):
         verbose_name = "部门"
         verbose_name_plural = "部门"
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region"],
+                condition=Q(is_joint_office=True),
+                name="one_joint_office_per_region",
+                violation_error_message="该行政区划已有联席办。",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

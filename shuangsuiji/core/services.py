@@ -17,7 +17,7 @@ from .snapshots import snapshot
 from .validation import assign, full_clean
 
 REGION_FIELDS = ("code", "name", "parent")
-DEPARTMENT_FIELDS = ("code", "name", "short_name", "region", "active")
+DEPARTMENT_FIELDS = ("code", "name", "short_name", "region", "active", "is_joint_office")
 
 
 def ensure_in_scope(actor, region_code: str) -> None:

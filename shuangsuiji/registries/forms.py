@@ -371,8 +371,11 @@ class DepartmentForm(forms.Form):
     short_name = forms.CharField(label="简称", max_length=30, required=False)
     region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.order_by("code"))
     active = forms.BooleanField(label="启用", required=False, initial=True)
+    is_joint_office = forms.BooleanField(
+        label="联席办", required=False, help_text="本区划的联席会议办公室（联席办管理员所属）"
+    )
 
-    FIELDS = ("code", "name", "short_name", "region", "active")
+    FIELDS = ("code", "name", "short_name", "region", "active", "is_joint_office")
 
     def __init__(self, *args, instance: Department | None = None, user=None, **kwargs):
         self.instance = instance
