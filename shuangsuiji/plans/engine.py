@@ -7,9 +7,12 @@ their digests. Reveal, verification and inspector changes always use the frozen 
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 from collections.abc import Iterable
 
+from shuangsuiji.core.xlsx import safe_cell
 from shuangsuiji.drawengine import Conflict as EngineConflict
 from shuangsuiji.drawengine import Inspector as EngineInspector
 from shuangsuiji.drawengine import InspectorPool
@@ -94,27 +97,33 @@ def frozen_inputs(draw: Draw) -> tuple[list[EngineInspector], list[EngineConflic
     return engine_pool(draw.pool_snapshot), engine_conflicts(draw.conflicts_snapshot)
 
 
+def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
+    """Quoted CSV (csv module); text a spreadsheet would run as a formula gets a ``'``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(str(cell)) for cell in row] for row in rows)
+    return out.getvalue()
+
+
 def inspectors_csv(draw: Draw) -> str:
     """The frozen pool in the CSV form ``ssj draw verify --inspectors`` reads (internal)."""
-    lines = ["certificate_no,department,may_lead,valid_from,valid_to,unavailable"]
-    for row in draw.pool_snapshot:
-        periods = ";".join(f"{a}~{b}" for a, b in row["unavailable"])
-        lines.append(
-            ",".join(
-                [
-                    row["id"],
-                    row["department"],
-                    "1" if row["may_lead"] else "0",
-                    row["valid_from"] or "",
-                    row["valid_to"] or "",
-                    periods,
-                ]
-            )
-        )
-    return "\n".join(lines) + "\n"
+    return _csv(
+        ["certificate_no", "department", "may_lead", "valid_from", "valid_to", "unavailable"],
+        (
+            [
+                row["id"],
+                row["department"],
+                "1" if row["may_lead"] else "0",
+                row["valid_from"] or "",
+                row["valid_to"] or "",
+                ";".join(f"{a}~{b}" for a, b in row["unavailable"]),
+            ]
+            for row in draw.pool_snapshot
+        ),
+    )
 
 
 def conflicts_csv(draw: Draw) -> str:
     """The frozen conflict list for ``ssj draw verify --conflicts`` (internal)."""
-    rows = ["certificate_no,credit_code", *(f"{a},{b}" for a, b in draw.conflicts_snapshot)]
-    return "\n".join(rows) + "\n"
+    return _csv(["certificate_no", "credit_code"], ([a, b] for a, b in draw.conflicts_snapshot))
