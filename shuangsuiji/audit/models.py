@@ -41,3 +41,34 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_repr}"
+
+
+class ChainHeadQuerySet(models.QuerySet):
+    def published(self):
+        """Every day's head is public (the portal and ``heads.json``)."""
+        return self.order_by("-day")
+
+
+class ChainHead(models.Model):
+    """The last row of one day (北京时间) of the chain: its seq and hash.
+
+    ``record`` moves the head of the day in the same transaction as the row it writes, so
+    the table always names the last row. The portal publishes the table; anybody who keeps
+    a copy can later show that the chain was cut short or rewritten (``ssj audit verify
+    --heads``). The day's head is final once the next day's first row is written.
+    """
+
+    day = models.DateField("日期", unique=True)
+    seq = models.BigIntegerField("链头序号", unique=True)
+    entry_hash = models.CharField("链头哈希", max_length=64)
+    at = models.DateTimeField("链头记录时间")
+
+    objects = ChainHeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "审计链每日链头"
+        verbose_name_plural = "审计链每日链头"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} #{self.seq} {self.entry_hash[:12]}…"

@@ -1,14 +1,24 @@
-"""Writing the audit log. Every service that changes state calls :func:`record`."""
+"""Writing and checking the audit log. Every service that changes state calls :func:`record`."""
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shuangsuiji.core.errors import InvalidInput
+
 from . import chain
-from .models import AuditEntry
+from .models import AuditEntry, ChainHead
+
+HEADS_FORMAT = "ssj-audit-heads-v1"
+MAX_HEADS_BYTES = 20 * 1024 * 1024
 
 _PG_LOCK_KEY = 0x55A1D17  # pg_advisory_xact_lock key serialising chain appends
 
@@ -66,7 +76,16 @@ def record(
         prev_hash=prev_hash, entry_hash=chain.entry_hash(prev_hash, hashed), **content
     )
     entry.save(force_insert=True)
+    _advance_head(entry)
     return entry
+
+
+def _advance_head(entry: AuditEntry) -> None:
+    """Make ``entry`` the head of its day (same transaction, under the chain lock)."""
+    day = timezone.localdate(entry.at)
+    values = {"seq": entry.seq, "entry_hash": entry.entry_hash, "at": entry.at}
+    if not ChainHead.objects.filter(day=day).update(**values):
+        ChainHead.objects.create(day=day, **values)
 
 
 def rows_for_verification():
@@ -77,5 +96,91 @@ def rows_for_verification():
         yield row
 
 
-def verify_chain() -> str | None:
-    return chain.first_break(rows_for_verification())
+def stored_heads() -> list[chain.KnownHead]:
+    """The published daily heads of this installation."""
+    return [
+        chain.KnownHead(h.seq, h.entry_hash, f"{h.day.isoformat()} 的已公布链头")
+        for h in ChainHead.objects.order_by("day")
+    ]
+
+
+def check_chain(heads: Iterable[chain.KnownHead] = (), *, stored: bool = True):
+    """The first :class:`chain.Break` of the chain against ``heads`` (and the stored ones)."""
+    known = [*heads, *(stored_heads() if stored else ())]
+    return chain.check(rows_for_verification(), known)
+
+
+def verify_chain(heads: Iterable[chain.KnownHead] = (), *, stored: bool = True) -> str | None:
+    """The Chinese description of the first break, or None when the chain is whole and
+    reaches every known head (given ones and, unless ``stored=False``, the published ones)."""
+    problem = check_chain(heads, stored=stored)
+    return problem.message if problem else None
+
+
+def last_head() -> dict | None:
+    """``{"seq", "entry_hash"}`` of the last row, or None for an empty chain."""
+    return AuditEntry.objects.order_by("-seq").values("seq", "entry_hash").first()
+
+
+def heads_document() -> dict:
+    """What the portal publishes as ``heads.json`` (and ``ssj audit heads`` prints)."""
+    return {
+        "format": HEADS_FORMAT,
+        "generated_at": timezone.localtime().isoformat(),
+        "time_zone": timezone.get_current_timezone_name(),
+        "heads": [
+            {
+                "date": h.day.isoformat(),
+                "seq": h.seq,
+                "hash": h.entry_hash,
+                "last_at": timezone.localtime(h.at).isoformat(),
+            }
+            for h in ChainHead.objects.order_by("day")
+        ],
+        "rewinds": rewinds(),
+    }
+
+
+def rewinds() -> list[dict]:
+    """Declared rewinds: restores of an older backup that cut the chain (``--allow-rewind``)."""
+    rows = AuditEntry.objects.filter(action="backup.restore", data__has_key="rewound_from")
+    return [
+        {
+            "seq": e.seq,
+            "at": timezone.localtime(e.at).isoformat(),
+            "rewound_from": e.data["rewound_from"],
+            "restored_head": e.data.get("restored_head"),
+        }
+        for e in rows.order_by("seq")
+    ]
+
+
+def parse_heads(values: Iterable[str]) -> list[chain.KnownHead]:
+    """``SEQ:HASH`` strings → heads; InvalidInput with the Chinese reason otherwise."""
+    try:
+        return [chain.parse_head(v) for v in values]
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="audit.head_invalid") from exc
+
+
+def load_heads(source: str) -> list[chain.KnownHead]:
+    """Heads from a published ``heads.json``: a file path or an http(s) URL."""
+    try:
+        if source.startswith(("http://", "https://")):
+            with urllib.request.urlopen(source, timeout=30) as response:  # noqa: S310
+                raw = response.read(MAX_HEADS_BYTES + 1)
+        else:
+            with Path(source).open("rb") as handle:
+                raw = handle.read(MAX_HEADS_BYTES + 1)
+    except (OSError, urllib.error.URLError, ValueError) as exc:
+        raise InvalidInput(
+            f"无法读取链头文件 {source}：{exc}", code="audit.heads_unreadable"
+        ) from exc
+    if len(raw) > MAX_HEADS_BYTES:
+        raise InvalidInput(f"链头文件 {source} 超过 20 MB", code="audit.heads_invalid")
+    try:
+        return chain.parse_heads_document(json.loads(raw), f"{source} 中的链头")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            f"链头文件 {source} 不是有效的链头 JSON：{exc}", code="audit.heads_invalid"
+        ) from exc
