@@ -6,6 +6,11 @@ from shuangsuiji.core import views as core_views
 admin.site.site_header = "双随机、一公开 管理后台"
 admin.site.site_title = "双随机管理后台"
 
+handler400 = "shuangsuiji.core.error_handling.bad_request"
+handler403 = "shuangsuiji.core.error_handling.permission_denied"
+handler404 = "shuangsuiji.core.error_handling.page_not_found"
+handler500 = "shuangsuiji.core.error_handling.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home-root"),
     path("staff/", include("shuangsuiji.core.urls")),

@@ -116,3 +116,19 @@ def is_busy(exc: BaseException) -> bool:
         return False
     text = str(exc).lower()
     return "locked" in text or "lock timeout" in text or "could not obtain lock" in text
+
+
+def add_to_form(form, exc: BaseException) -> None:
+    """Put a service error on the form: on the field named by ``params["field"]`` (or by a
+    Django ``ValidationError``'s error dict) when the form has it, else as a form error."""
+    if isinstance(exc, DomainError):
+        field = exc.params.get("field")
+        form.add_error(field if field in form.fields else None, exc.message)
+        return
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            target = name if name in form.fields else None
+            for text in errors:
+                form.add_error(target, text)
+        return
+    form.add_error(None, message_of(exc))
