@@ -8,6 +8,16 @@ The dump is read inside one snapshot (PostgreSQL ``REPEATABLE READ READ ONLY``; 
 deferred read transaction in WAL mode), so the server keeps running and writing while the
 backup is taken. Restore runs with the server stopped and is all-or-nothing.
 A backup restores into SQLite or PostgreSQL alike.
+
+The audit chain is checked against more than the manifest, because whoever can patch the
+manifest can also rewrite every member's digest: after loading, the chain must end at the
+manifest's head, reach every daily head of the backup's own heads table, and contain every
+head this installation had published before the restore (and any ``heads`` the operator
+gives, e.g. the portal's ``heads.json`` kept by an outsider). A backup whose chain ends
+before those heads is an older backup or a cut one; it restores only with
+``allow_rewind=True``, and then the rewind is written to the chain and shown on the portal.
+Residual risk: restoring into an empty installation without giving published heads, only
+the backup vouches for itself. Taking and restoring a backup both write an audit row.
 """
 
 from __future__ import annotations
@@ -25,8 +35,9 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
-from django.db import connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -136,9 +147,18 @@ def _applied_migrations(alias: str) -> list[list[str]]:
     return sorted([app, name] for app, name in recorder.applied_migrations())
 
 
-def create_backup(path: Path) -> dict:
-    """Write the backup zip; return its manifest."""
+def create_backup(path: Path, actor=None) -> dict:
+    """Write the backup zip; return its manifest.
+
+    The ``backup.create`` audit row is written first, so the backup holds it and a restore
+    of the newest backup needs no rewind.
+    """
+    from shuangsuiji.audit.services import record
+    from shuangsuiji.core.actors import SystemActor
+
     path = Path(path)
+    with transaction.atomic():
+        record(actor or SystemActor("备份"), "backup.create", data={"file": path.name})
     manifest: dict = {
         "format": FORMAT,
         "created_at": timezone.now().isoformat(),
@@ -188,9 +208,75 @@ def read_manifest(path: Path) -> dict:
     return manifest
 
 
-def restore_backup(path: Path) -> dict:
-    """Replace every row with the backup's, in one transaction; verify counts and chain."""
-    from shuangsuiji.audit.services import verify_chain
+def _load(model, raw: bytes) -> None:
+    decode = _decoder(model)
+    batch = []
+    with _keep_timestamps(model):
+        for line in raw.splitlines():
+            batch.append(decode(json.loads(line)))
+            if len(batch) >= 2000:
+                model._base_manager.bulk_create(batch, batch_size=200)
+                batch = []
+        model._base_manager.bulk_create(batch, batch_size=200)
+
+
+def _installation_heads() -> list:
+    """What this installation had published, read before its rows are replaced."""
+    from shuangsuiji.audit.chain import KnownHead
+    from shuangsuiji.audit.services import last_head, stored_heads
+
+    heads = [KnownHead(h.seq, h.entry_hash, f"当前系统{h.source}") for h in stored_heads()]
+    last = last_head()
+    if last:
+        heads.append(KnownHead(last["seq"], last["entry_hash"], "当前系统审计链的末条记录"))
+    return heads
+
+
+def _check_restored_chain(manifest: dict, evidence: list, allow_rewind: bool):
+    """Refuse a restored chain that breaks, differs from the manifest or misses a known head.
+
+    Returns the newest head the restore rewinds past (``allow_rewind``), or None.
+    """
+    from shuangsuiji.audit.services import check_chain, last_head
+
+    restored, claimed = last_head(), manifest.get("audit_head")
+    if restored != claimed:
+
+        def describe(head):
+            return f"第 {head['seq']} 条 {head['entry_hash'][:12]}…" if head else "空"
+
+        raise BackupError(
+            f"备份中的审计链末条（{describe(restored)}）与清单记载的链头"
+            f"（{describe(claimed)}）不符：审计记录被删改"
+        )
+    length = restored["seq"] if restored else 0
+    problem = check_chain(evidence)
+    rewound_from = None
+    lost = [h for h in evidence if h.seq > length]
+    if problem and problem.kind == "shorter" and allow_rewind and lost:
+        rewound_from = max(lost, key=lambda h: h.seq)
+        problem = check_chain([h for h in evidence if h.seq <= length])
+    if problem:
+        hint = ""
+        if problem.kind == "shorter" and lost:
+            hint = (
+                "。若确需恢复到更早的备份，请加 --allow-rewind："
+                "链的回退会写入审计日志并在公示门户公布"
+            )
+        raise BackupError(f"恢复后的审计链核验失败：{problem.message}{hint}")
+    return rewound_from
+
+
+def restore_backup(
+    path: Path, *, actor=None, heads: list | tuple = (), allow_rewind: bool = False
+) -> dict:
+    """Replace every row with the backup's, in one transaction; verify counts and chain.
+
+    ``heads`` are further known heads (``chain.KnownHead``) the restored chain must hold.
+    Returns the manifest, with ``rewound_from`` added when the restore cut the chain.
+    """
+    from shuangsuiji.audit.services import record
+    from shuangsuiji.core.actors import SystemActor
 
     manifest = read_manifest(path)
     conn = connections["default"]
@@ -204,6 +290,7 @@ def restore_backup(path: Path) -> dict:
     if missing:
         raise BackupError(f"备份包含当前系统没有的数据表：{', '.join(sorted(missing))}")
     with zipfile.ZipFile(path) as zf, transaction.atomic():
+        evidence = [*heads, *_installation_heads()]
         for model in reversed(models):
             model._base_manager.all()._raw_delete(model._base_manager.db)
         for model in models:
@@ -216,15 +303,10 @@ def restore_backup(path: Path) -> dict:
                 raise BackupError(f"备份中的 {label} 数据校验和不符，文件已损坏或被修改")
             if expected.get("columns") != _columns(model):
                 raise BackupError(f"备份中 {label} 的列与当前系统不一致")
-            decode = _decoder(model)
-            batch = []
-            with _keep_timestamps(model):
-                for line in raw.splitlines():
-                    batch.append(decode(json.loads(line)))
-                    if len(batch) >= 2000:
-                        model._base_manager.bulk_create(batch, batch_size=200)
-                        batch = []
-                model._base_manager.bulk_create(batch, batch_size=200)
+            try:
+                _load(model, raw)
+            except (DatabaseError, ValueError, TypeError, ValidationError) as exc:
+                raise BackupError(f"备份中 {label} 的数据无法写入：{exc}") from exc
             if model._base_manager.count() != expected["rows"]:
                 raise BackupError(f"{label} 恢复后的行数与备份不符")
         sql = conn.ops.sequence_reset_sql(no_style(), models)
@@ -232,7 +314,19 @@ def restore_backup(path: Path) -> dict:
             with conn.cursor() as cursor:
                 for statement in sql:
                     cursor.execute(statement)
-        problem = verify_chain()
-        if problem:
-            raise BackupError(f"恢复后的审计链核验失败：{problem}")
+        rewound_from = _check_restored_chain(manifest, evidence, allow_rewind)
+        data = {
+            "file": Path(path).name,
+            "backup_created_at": manifest["created_at"],
+            "restored_head": manifest.get("audit_head"),
+        }
+        if rewound_from is not None:
+            data["rewound_from"] = {
+                "seq": rewound_from.seq,
+                "hash": rewound_from.entry_hash,
+                "source": rewound_from.source,
+            }
+            data["lost_rows"] = rewound_from.seq - (manifest["audit_head"] or {}).get("seq", 0)
+            manifest["rewound_from"] = data["rewound_from"]
+        record(actor or SystemActor("恢复"), "backup.restore", data=data)
     return manifest
