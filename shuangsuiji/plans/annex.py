@@ -4,6 +4,11 @@ xlsx/docx. Columns: 序号, 抽查名称, 抽查领域, 抽查事项, 检查对�
 
 抽查比例 is "1%" (one class, taken from 风险等级 or from "A 类" in the name) or
 "A类1%、B类3%" (several classes). Numeric cells are Excel percentages (0.01 = 1%).
+
+Every file goes through the upload guards of the directory imports first
+(``registries.importing.guards``): size cap, type by content, zip-bomb checks, and for
+xlsx the used range of the sheet, so a hostile file is refused before calamine or
+python-docx allocate anything for it.
 """
 
 from __future__ import annotations
@@ -14,7 +19,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from shuangsuiji.core.errors import InvalidInput
+from shuangsuiji.core.xlsx import FORMULA_PREFIXES, safe_cell
+from shuangsuiji.registries.importing.guards import GuardError, Limits, check_office_file
 
 from .models import Plan, Task, bp_to_percent
 
@@ -32,6 +42,16 @@ REQUIRED = ("序号", "抽查名称", "抽查领域", "发起部门", "抽查比
 CLASS_RATE = re.compile(r"([ABCD])\s*类?\s*[:：]?\s*(\d+(?:\.\d+)?)\s*%")
 CLASS_IN_NAME = re.compile(r"([ABCD])\s*类")
 PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%?$")
+EXTENSIONS = (".xlsx", ".docx")
+# An Annex 1 has a few dozen tasks: far tighter bounds than the directory imports.
+LIMITS = Limits(
+    rows=1000,
+    columns=50,
+    cells=100_000,
+    zip_entries=2000,
+    zip_total=256 << 20,
+    zip_member=64 << 20,
+)
 
 
 def percent_to_bp(text: str, row_no) -> int:
@@ -58,6 +78,14 @@ def parse_rates(value, row_no) -> tuple[dict[str, int], int | None]:
     return {}, percent_to_bp(match.group(1), row_no)
 
 
+def _text(value) -> str:
+    """A cell as text, with the quote that exports put before formula-like text removed."""
+    out = str(value if value is not None else "").strip()
+    if len(out) > 1 and out[0] == "'" and out[1] in FORMULA_PREFIXES:
+        out = out[1:]
+    return out
+
+
 def _norm(cell) -> str:
     return re.sub(r"\s+", "", str(cell or ""))
 
@@ -81,7 +109,7 @@ def rows_from_table(table: list[list]) -> list[dict]:
             number = int(float(raw_no)) if isinstance(raw_no, float) else int(str(raw_no).strip())
         except ValueError:
             raise ValidationError(f"序号“{raw_no}”不是整数") from None
-        item = {h: str(v if v is not None else "").strip() for h, v in cells.items()}
+        item = {h: _text(v) for h, v in cells.items()}
         item["序号"] = number
         rates, single = parse_rates(cells["抽查比例"], number)
         item["rates"] = rates
@@ -93,34 +121,68 @@ def rows_from_table(table: list[list]) -> list[dict]:
     return out
 
 
+def _guarded(source: str | Path | IO[bytes], ext: str) -> io.BytesIO:
+    """The file's bytes after the upload guards; InvalidInput with the reason if refused."""
+    limit = int(settings.SSJ_MAX_UPLOAD_BYTES)
+    if hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read(limit + 1)
+    else:
+        with open(source, "rb") as handle:
+            data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(
+            f"文件过大：最大允许 {limit / 1048576:.0f} MB", code="plan.annex_too_large"
+        )
+    if not data:
+        raise InvalidInput("文件是空的", code="plan.annex_empty")
+    stream = io.BytesIO(data)
+    try:
+        check_office_file(stream, ext, LIMITS, EXTENSIONS)
+    except GuardError as exc:
+        raise InvalidInput(str(exc), code="plan.annex_refused") from None
+    return stream
+
+
 def read_xlsx(source: str | Path | IO[bytes]) -> list[dict]:
     from python_calamine import CalamineWorkbook
 
-    data = source.read() if hasattr(source, "read") else Path(source).read_bytes()
+    stream = _guarded(source, ".xlsx")
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - calamine raises various errors for bad files
-        raise ValidationError(f"无法读取 xlsx 文件：{exc}") from exc
-    sheet = book.get_sheet_by_index(0)
-    return rows_from_table(sheet.to_python(skip_empty_area=False))
+        book = CalamineWorkbook.from_filelike(stream)
+        table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - calamine raises various errors for bad files
+        raise InvalidInput(
+            "无法读取 xlsx 文件：文件已损坏或不是有效的 Excel 文件", code="plan.annex_corrupt"
+        ) from None
+    return rows_from_table(table)
 
 
 def read_docx(source: str | Path | IO[bytes]) -> list[dict]:
     import docx
 
-    document = docx.Document(source)
-    for table in document.tables:
-        cells = [[c.text for c in row.cells] for row in table.rows]
-        if cells and _norm(cells[0][0]) == "序号":
+    stream = _guarded(source, ".docx")
+    try:
+        document = docx.Document(stream)
+        tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    except Exception:  # noqa: BLE001 - python-docx and lxml raise many error types
+        raise InvalidInput(
+            "无法读取 Word 文档：文件已损坏或不是有效的 docx 文件", code="plan.annex_corrupt"
+        ) from None
+    for cells in tables:
+        if cells and cells[0] and _norm(cells[0][0]) == "序号":
             return rows_from_table(cells)
     raise ValidationError("docx 中找不到以“序号”开头的表格")
 
 
 def read_rows(source, filename: str = "") -> list[dict]:
+    """Rows of an Annex 1 file; the name's extension must match the content."""
     name = (filename or str(getattr(source, "name", source))).lower()
-    if name.endswith(".docx"):
-        return read_docx(source)
-    return read_xlsx(source)
+    ext = Path(name).suffix
+    if ext not in EXTENSIONS:
+        raise InvalidInput("只接受 .xlsx 或 .docx 文件", code="plan.annex_type")
+    return read_docx(source) if ext == ".docx" else read_xlsx(source)
 
 
 def resolve_rates(row: dict, risk_class) -> dict[str, int]:
@@ -176,13 +238,13 @@ def write_xlsx(plan: Plan) -> bytes:
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "border": 1, "align": "center", "bg_color": "#EEF1F5"})
     body = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-    sheet.write_string(0, 0, annex_title(plan), title)
+    sheet.write_string(0, 0, safe_cell(annex_title(plan)), title)
     for col, name in enumerate(COLUMNS):
         sheet.write_string(1, col, name, head)
     for r, row in enumerate(_rows(plan), start=2):
         sheet.write_number(r, 0, row[0], body)
         for col, value in enumerate(row[1:], start=1):
-            sheet.write_string(r, col, str(value), body)
+            sheet.write_string(r, col, safe_cell(str(value)), body)
     for col, width in enumerate((6, 40, 28, 40, 30, 24, 24, 10)):
         sheet.set_column(col, col, width)
     book.close()

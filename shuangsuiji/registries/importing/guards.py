@@ -13,6 +13,11 @@ Chinese message before calamine sees it:
 - xls: the OLE2 compound file and its BIFF8 ``Workbook`` stream, record by record, for
   the used range of every sheet (calamine reads all sheets of an xls when opening it)
   and formula cells.
+- docx: the zip central directory as for xlsx, then every member read through once in
+  bounded memory (size and CRC checked), before python-docx parses it.
+
+:func:`sniff` names a file's type from its content (magic bytes, and for a zip the parts
+it holds), so that a file is read as what it is, never as what its name says.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 CORRUPT = "无法读取电子表格：文件已损坏或不是有效的 Excel 文件"
 
@@ -200,7 +206,7 @@ def _formulas(number: int, content: bytes) -> list[tuple[int, int, str]]:
     return out
 
 
-def scan_xlsx(path: Path, limits: Limits) -> Scan:
+def scan_xlsx(path: Path | IO[bytes], limits: Limits) -> Scan:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -369,8 +375,8 @@ class _Ole:
         raise GuardError(f"{CORRUPT}（xls 文件中没有工作簿数据）")
 
 
-def scan_xls(path: Path, limits: Limits) -> Scan:
-    data = Path(path).read_bytes()
+def scan_xls(path: Path | IO[bytes], limits: Limits) -> Scan:
+    data = _read_all(path)
     try:
         ole = _Ole(data)
         book = ole.stream("Workbook", "Book")
@@ -410,4 +416,98 @@ def scan_xls(path: Path, limits: Limits) -> Scan:
             f"表格范围过大：工作簿中各工作表合计超过 {limits.cells} 个单元格；"
             "请删除多余的工作表、行和列后再导入"
         )
+    return scan
+
+
+# --- type by content, docx ------------------------------------------------------------
+
+ZIP_MAGIC = b"PK\x03\x04"
+DOCX_CORRUPT = "无法读取 Word 文档：文件已损坏或不是有效的 docx 文件"
+TYPE_NAMES = {".xlsx": "Excel 工作簿（xlsx）", ".xls": "Excel 97-2003 工作簿（xls）"}
+TYPE_NAMES[".docx"] = "Word 文档（docx）"
+
+
+def _read_all(source: Path | IO[bytes]) -> bytes:
+    if hasattr(source, "read"):
+        source.seek(0)
+        return source.read()
+    return Path(source).read_bytes()
+
+
+def _head(source: Path | IO[bytes], size: int = 8) -> bytes:
+    if hasattr(source, "read"):
+        source.seek(0)
+        head = source.read(size)
+        source.seek(0)
+        return head
+    with open(source, "rb") as handle:
+        return handle.read(size)
+
+
+def sniff(source: Path | IO[bytes]) -> str:
+    """ ".xlsx", ".docx", ".xls" from the bytes (a zip by the parts it holds), or ""."""
+    head = _head(source)
+    if head == _OLE_MAGIC:
+        return ".xls"
+    if not head.startswith(ZIP_MAGIC):
+        return ""
+    try:
+        with zipfile.ZipFile(source) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return ""
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    if "xl/workbook.xml" in names:
+        return ".xlsx"
+    if "word/document.xml" in names:
+        return ".docx"
+    return ""
+
+
+def check_type(source: Path | IO[bytes], ext: str, allowed: tuple[str, ...]) -> str:
+    """Refuse a file whose content is not one of ``allowed`` or does not match its name."""
+    actual = sniff(source)
+    wanted = "、".join(TYPE_NAMES.get(a, a) for a in allowed)
+    if actual not in allowed:
+        raise GuardError(f"文件内容不是{wanted}：文件已损坏，或只是改了扩展名")
+    if actual != ext:
+        raise GuardError(
+            f"文件内容是{TYPE_NAMES[actual]}，但扩展名是 {ext or '（无）'}："
+            f"请把扩展名改为 {actual} 后再上传"
+        )
+    return actual
+
+
+def check_docx(source: Path | IO[bytes], limits: Limits) -> None:
+    """The zip directory, then every member read once (sizes and CRCs checked)."""
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise GuardError(f"{DOCX_CORRUPT}（{exc}）") from None
+    with archive:
+        _check_zip_directory(archive, limits)
+        try:
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while member.read(1 << 20):
+                        pass
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            raise GuardError(f"{DOCX_CORRUPT}（{info.filename}：{exc}）") from None
+    if hasattr(source, "seek"):
+        source.seek(0)
+
+
+def check_office_file(
+    source: Path | IO[bytes], ext: str, limits: Limits, allowed: tuple[str, ...]
+) -> Scan | None:
+    """Type by content, then the checks of that type; the Scan for spreadsheets."""
+    actual = check_type(source, ext, allowed)
+    if actual == ".docx":
+        check_docx(source, limits)
+        return None
+    scan = scan_xlsx(source, limits) if actual == ".xlsx" else scan_xls(source, limits)
+    if hasattr(source, "seek"):
+        source.seek(0)
     return scan
