@@ -269,6 +269,8 @@ MATRIX: dict[str, Rule] = {
     "portal:draw": page(PUBLIC, code="draw_joint.code"),
     "portal:announcement-json": page(PUBLIC, code="draw_joint.code"),
     "portal:record-json": page(PUBLIC, code="draw_joint.code"),
+    "portal:audit-heads": page(PUBLIC),
+    "portal:audit-heads-json": page(PUBLIC),
 }
 
 # The Django admin: one wildcard rule. Only accounts with ``is_staff`` (Django's flag,

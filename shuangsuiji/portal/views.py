@@ -3,10 +3,16 @@ revealed, voided) with what the protocol publishes, never the confidential input
 
 from __future__ import annotations
 
+import json
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
 
+from shuangsuiji.audit import services as audit_services
+from shuangsuiji.audit.models import ChainHead
 from shuangsuiji.core.access import public_view
 from shuangsuiji.drawengine import canonical_json
 from shuangsuiji.plans import presenters
@@ -73,3 +79,26 @@ def record_json(request, code: str):
 @public_view
 def verify(request):
     return render(request, "portal/verify.html", {"title": "如何自行验证抽取结果"})
+
+
+@public_view
+def audit_heads(request):
+    """The daily heads of the audit chain, newest first, for outsiders to keep copies of."""
+    page = Paginator(ChainHead.objects.published(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/audit_heads.html",
+        {
+            "title": "审计链每日链头",
+            "page": page,
+            "today": timezone.localdate(),
+            "rewinds": audit_services.rewinds(),
+            "json_url": request.build_absolute_uri(reverse("portal:audit-heads-json")),
+        },
+    )
+
+
+@public_view
+def audit_heads_json(request):
+    document = json.dumps(audit_services.heads_document(), ensure_ascii=False, indent=1)
+    return _json(document, "audit-heads.json")
