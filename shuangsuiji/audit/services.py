@@ -99,7 +99,7 @@ def rows_for_verification():
 def stored_heads() -> list[chain.KnownHead]:
     """The published daily heads of this installation."""
     return [
-        chain.KnownHead(h.seq, h.entry_hash, f"{h.day.isoformat()} 的已公布链头")
+        chain.KnownHead(h.seq, h.entry_hash, f"已公布的 {h.day.isoformat()} 链头")
         for h in ChainHead.objects.order_by("day")
     ]
 

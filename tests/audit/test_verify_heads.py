@@ -134,3 +134,15 @@ def test_the_heads_command_prints_the_published_document(chain, capsys):
     document = json.loads(capsys.readouterr().out)
     assert document["format"] == "ssj-audit-heads-v1"
     assert [h["seq"] for h in document["heads"]] == [30, 60]
+
+
+def test_the_migration_publishes_a_head_for_every_day_already_in_the_chain(chain):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("shuangsuiji.audit.migrations.0002_chainhead")
+    ChainHead.objects.all().delete()
+    migration.backfill_heads(apps, None)
+    assert list(ChainHead.objects.order_by("day").values_list("seq", flat=True)) == [30, 60]
+    assert verify_chain() is None
