@@ -112,7 +112,8 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # BEGIN IMMEDIATE serialises writers, so the audit chain never forks.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # Seconds a writer waits for the lock before "database is locked" (then Busy).
+        "timeout": env.float("SSJ_SQLITE_TIMEOUT", default=20),
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
@@ -154,8 +155,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
-# Uploads: imports are streamed to disk and capped (see registries.importing).
+# Uploads: every file is capped and checked by registries.importing.guards; between
+# preview and commit it waits in the database (PendingUpload), never on local disk.
 SSJ_MAX_UPLOAD_BYTES = env.int("SSJ_MAX_UPLOAD_BYTES", default=50 * 1024 * 1024)
+SSJ_IMPORT_MAX_ROWS = env.int("SSJ_IMPORT_MAX_ROWS", default=200_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

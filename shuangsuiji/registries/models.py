@@ -258,3 +258,66 @@ class CheckItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title[:40]}"
+
+
+# --- imports: files between preview and commit, and batches being written ------------
+
+
+class PendingUpload(models.Model):
+    """An uploaded file waiting between preview and commit, kept in the database so any
+    app server can finish what another began. Only its owner may open it; it expires."""
+
+    token = models.CharField("令牌", max_length=32, unique=True)
+    kind = models.CharField("类型", max_length=32)
+    filename = models.CharField("文件名", max_length=255)
+    owner = models.ForeignKey(
+        "accounts.User", verbose_name="上传人", on_delete=models.CASCADE, null=True
+    )
+    options = models.JSONField("选项", default=dict, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("字节数")
+    data = models.BinaryField("内容")
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+
+    class Meta:
+        verbose_name = "待导入文件"
+        verbose_name_plural = "待导入文件"
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class ImportBatchStatus(models.TextChoices):
+    WRITING = "writing", "正在写入"
+    COMMITTED = "committed", "已完成"
+    ROLLED_BACK = "rolled_back", "已撤销"
+
+
+class ImportBatch(models.Model):
+    """One logical import written in several short transactions.
+
+    Every history row the import writes carries ``reason`` as its change reason, so the
+    batch can be undone from the history tables alone (also after a crash)."""
+
+    kind = models.CharField("类型", max_length=32)
+    filename = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    actor = models.ForeignKey(
+        "accounts.User", verbose_name="导入人", on_delete=models.SET_NULL, null=True
+    )
+    status = models.CharField(
+        "状态", max_length=16, choices=ImportBatchStatus.choices, default=ImportBatchStatus.WRITING
+    )
+    reason = models.CharField("变更原因", max_length=100, blank=True)
+    rows_written = models.PositiveIntegerField("已写入行数", default=0)
+    started_at = models.DateTimeField("开始时间")
+    heartbeat_at = models.DateTimeField("最近写入时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入批次"
+        verbose_name_plural = "导入批次"
+
+    def __str__(self) -> str:
+        return f"导入批次 #{self.pk}：{self.filename}"

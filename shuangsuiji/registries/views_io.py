@@ -143,9 +143,10 @@ def _preview_context(kind: Kind, stored, plan) -> dict:
 def import_preview(request, kind, token):
     kind = _kind(kind)
     stored = _stored(request, kind, token)
-    plan = preview_import(
-        request.user, kind, stored.path, stored.filename, region_code=stored.region_code or None
-    )
+    with stored.local_copy() as path:
+        plan = preview_import(
+            request.user, kind, path, stored.filename, region_code=stored.region_code or None
+        )
     return render(request, "registries/io/preview.html", _preview_context(kind, stored, plan))
 
 
@@ -154,9 +155,10 @@ def import_preview(request, kind, token):
 def import_commit(request, kind, token):
     kind = _kind(kind)
     stored = _stored(request, kind, token)
-    plan = import_file(
-        request.user, kind, stored.path, stored.filename, region_code=stored.region_code or None
-    )
+    with stored.local_copy() as path:
+        plan = import_file(
+            request.user, kind, path, stored.filename, region_code=stored.region_code or None
+        )
     if not plan.committed:
         context = _preview_context(kind, stored, plan)
         context["rejected"] = True
@@ -179,9 +181,10 @@ def import_commit(request, kind, token):
 def import_errors(request, kind, token):
     kind = _kind(kind)
     stored = _stored(request, kind, token)
-    plan = preview_import(
-        request.user, kind, stored.path, stored.filename, region_code=stored.region_code or None
-    )
+    with stored.local_copy() as path:
+        plan = preview_import(
+            request.user, kind, path, stored.filename, region_code=stored.region_code or None
+        )
     return _xlsx(errors_xlsx(plan), f"错误报告-{stored.filename}.xlsx")
 
 

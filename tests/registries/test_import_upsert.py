@@ -10,7 +10,14 @@ import time_machine
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.audit.services import verify_chain
 from shuangsuiji.registries.importing import import_file
-from shuangsuiji.registries.models import CheckItem, Conflict, Entity, Inspector, RiskRating
+from shuangsuiji.registries.models import (
+    CheckItem,
+    Conflict,
+    Entity,
+    ImportBatch,
+    Inspector,
+    RiskRating,
+)
 from tests import factories
 from tests.registries.test_import_support import ENTITY_HEADER, entity_rows, write_csv
 
@@ -142,8 +149,9 @@ def test_new_entities_get_a_history_row_naming_the_importer_and_the_file(alice, 
     _import(alice, "entities", write_csv(tmp_path / "名录.csv", ENTITY_HEADER, entity_rows(3)))
     history = list(Entity.history.all())
     assert len(history) == 3
+    batch = ImportBatch.objects.get()
     assert {(h.history_type, h.history_user_id, h.history_change_reason) for h in history} == {
-        ("+", alice.pk, "批量导入：名录.csv")
+        ("+", alice.pk, f"批量导入 #{batch.pk}：名录.csv")
     }
     entity = Entity.objects.get(pk=history[0].id)
     assert history[0].name == entity.name and history[0].risk_class == entity.risk_class

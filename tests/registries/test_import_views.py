@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from shuangsuiji.audit.models import AuditEntry
-from shuangsuiji.registries.importing.uploads import upload_dir
-from shuangsuiji.registries.models import Entity, Inspector
+from shuangsuiji.registries.models import Entity, Inspector, PendingUpload
 from tests import factories
 from tests.registries.test_import_support import ENTITY_HEADER, entity_rows, read_xlsx, write_csv
 
@@ -36,7 +35,13 @@ def test_upload_preview_commit_imports_entities(client, alice, district, tmp_pat
     assert response.status_code == 302
     preview_url = response["Location"]
     token = preview_url.rstrip("/").rsplit("/", 1)[1]
-    assert len(list(upload_dir().glob(f"{token}*"))) == 2
+    stored = PendingUpload.objects.get(token=token)
+    assert (stored.owner, stored.filename, stored.options) == (
+        alice,
+        "名录.csv",
+        {"region_code": "410402"},
+    )
+    assert bytes(stored.data) == path.read_bytes()
 
     preview = client.get(preview_url)
     assert preview.status_code == 200
@@ -50,7 +55,7 @@ def test_upload_preview_commit_imports_entities(client, alice, district, tmp_pat
     assert "新增 60" in result.content.decode()
     assert Entity.objects.count() == 60
     assert AuditEntry.objects.filter(action="registries.import").count() == 1
-    assert list(upload_dir().glob(f"{token}*")) == []
+    assert not PendingUpload.objects.filter(token=token).exists()
 
 
 def test_a_file_with_errors_previews_the_errors_and_commit_writes_nothing(
@@ -153,3 +158,41 @@ def test_the_entity_upload_page_preselects_the_users_region(client, alice, distr
     client.force_login(alice)
     html = client.get(reverse("registries:import-start", args=["entities"])).content.decode()
     assert '<option value="410402" selected>' in html
+
+
+def test_an_upload_waits_in_the_database_not_on_the_app_servers_disk(
+    client, alice, district, tmp_path, settings
+):
+    """Two app servers: preview on one, commit on the other, with separate data folders."""
+    client.force_login(alice)
+    path = write_csv(tmp_path / "名录.csv", ENTITY_HEADER, entity_rows(3))
+    token = (
+        _upload(client, "entities", path, region="410402")["Location"].rstrip("/").rsplit("/", 1)[1]
+    )
+    assert not (settings.DATA_DIR / "uploads").exists()
+    settings.DATA_DIR = tmp_path / "second-server"
+    assert (
+        client.get(reverse("registries:import-preview", args=["entities", token])).status_code
+        == 200
+    )
+    result = client.post(reverse("registries:import-commit", args=["entities", token]))
+    assert result.status_code == 200
+    assert Entity.objects.count() == 3
+
+
+def test_an_expired_upload_cannot_be_committed(client, alice, district, tmp_path):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(alice)
+    path = write_csv(tmp_path / "名录.csv", ENTITY_HEADER, entity_rows(3))
+    token = (
+        _upload(client, "entities", path, region="410402")["Location"].rstrip("/").rsplit("/", 1)[1]
+    )
+    PendingUpload.objects.filter(token=token).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.post(reverse("registries:import-commit", args=["entities", token]))
+    assert response.status_code == 404
+    assert Entity.objects.count() == 0

@@ -1,6 +1,6 @@
 """Writing a validated plan: bulk inserts and updates with row history.
 
-Runs inside the caller's transaction (see ``services.import_file``). Row history uses
+Runs inside the caller's transaction (one chunk of ``batches.write_batched``). Row history uses
 ``simple_history.utils.bulk_create_with_history`` / ``bulk_update_with_history``: one
 historical row per created or changed record, written in batches, so imports keep the
 same history as edits made one by one (the history user is the importing account; the
@@ -141,5 +141,5 @@ WRITERS = {
 
 def write_plan(plan: Plan, ctx: Context) -> None:
     now = timezone.now()
-    reason = f"批量导入：{ctx.filename}"[:100]
+    reason = ctx.reason or f"批量导入：{ctx.filename}"[:100]
     WRITERS[plan.kind](plan, ctx, now, reason)

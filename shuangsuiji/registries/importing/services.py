@@ -1,9 +1,10 @@
 """Import services: preview (validate only) and all-or-nothing commit.
 
 Both read the whole file, validate every row against the database and classify it as
-new, updated or unchanged. :func:`import_file` then writes everything in one
-transaction, or nothing at all when any row has an error, and appends one audit
-record (``registries.import``) per import.
+new, updated or unchanged, without taking a write lock. :func:`import_file` then writes
+everything — in short chunks through :mod:`.batches`, undone if any chunk fails — or
+nothing at all when any row has an error, and appends one audit record
+(``registries.import``) per import.
 """
 
 from __future__ import annotations
@@ -12,14 +13,13 @@ import hashlib
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
 from shuangsuiji.core.models import Region
 
-from .commit import write_plan
+from .batches import write_batched
 from .guards import Limits
 from .kinds import PLANNERS
 from .readers import ReadError, check_extension, read_table
@@ -147,14 +147,15 @@ def import_file(
     Returns the plan; ``plan.committed`` tells whether anything was written.
     ``max_bytes`` overrides ``SSJ_MAX_UPLOAD_BYTES`` (the command line's ``--max-mb``).
     """
-    with transaction.atomic():
-        plan, ctx = build_plan(
-            actor, kind, path, filename, region_code=region_code, max_bytes=max_bytes
-        )
-        if not plan.ok or dry_run:
-            return plan
-        write_plan(plan, ctx)
-        counts = plan.counts
+    # Validation only reads: it runs outside any transaction, so it holds no write lock.
+    plan, ctx = build_plan(
+        actor, kind, path, filename, region_code=region_code, max_bytes=max_bytes
+    )
+    if not plan.ok or dry_run:
+        return plan
+    counts = plan.counts
+
+    def finish(batch):
         record(
             actor,
             "registries.import",
@@ -167,7 +168,10 @@ def import_file(
                 "rows": plan.total_rows,
                 **counts,
                 "warnings": len(plan.warnings),
+                "batch": batch.pk,
             },
         )
-        plan.committed = True
+
+    write_batched(plan, ctx, finish)
+    plan.committed = True
     return plan

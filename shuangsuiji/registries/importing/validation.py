@@ -95,6 +95,7 @@ class Context:
     today: datetime.date
     default_region: Any = None
     region_problem: str = ""
+    reason: str = ""  # change reason of the history rows (the import batch's)
 
 
 ENCODING_HINT = "如果表头显示为乱码，可能是编码错误（请另存为 UTF-8 或 GBK）"
