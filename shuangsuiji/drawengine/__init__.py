@@ -18,6 +18,15 @@ from .assignment import (
     plan_inspector_change,
     pool_digest,
 )
+from .commitments import (
+    COMMITTED_KINDS,
+    check_commitments,
+    check_secret,
+    commitment_of,
+    new_secret,
+    order_secrets,
+    requires_commitments,
+)
 from .protocol import (
     PROTOCOL,
     ROUNDING_RULES,
@@ -33,8 +42,10 @@ from .protocol import (
 from .record import SUBSTITUTION_REASONS, apply_substitution, next_substitute, reveal
 from .tickets import rank, ticket
 from .verify import verify_record
+from .versions import check_extends
 
 __all__ = [
+    "COMMITTED_KINDS",
     "INSPECTOR_CHANGE_REASONS",
     "PROTOCOL",
     "ROUNDING_RULES",
@@ -53,14 +64,21 @@ __all__ = [
     "canonical_beacon",
     "canonical_conflicts",
     "canonical_json",
+    "check_commitments",
+    "check_extends",
+    "check_secret",
+    "commitment_of",
     "canonical_pool",
     "conflicts_digest",
     "make_seed",
+    "new_secret",
     "next_inspector",
+    "order_secrets",
     "next_substitute",
     "plan_inspector_change",
     "pool_digest",
     "rank",
+    "requires_commitments",
     "reveal",
     "sample_size",
     "ticket",

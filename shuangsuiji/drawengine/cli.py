@@ -1,6 +1,12 @@
-"""Offline command line: ``ssj draw announce|reveal|verify|substitute`` (no database).
+"""Offline command line: ``ssj draw announce|reveal|verify|substitute|secret`` (no database).
 
 Also runnable as ``python3 -m shuangsuiji.drawengine.cli announce ...``.
+
+- ``announce … [--beacon-kind K] [--beacon-not-before T] [--commitment DEPT=SHA256 …]``
+- ``reveal ANN.json --beacon B [--secret DEPT=SECRET …] [--revealed-at T] --out R.json``
+- ``verify [--previous OLD.json] R.json``: recompute R; with ``--previous`` also check that
+  R only appends substitutions or inspector changes to OLD (exit 1 on the first difference).
+- ``secret``: print a fresh secret and its commitment (for a department's ceremony).
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .assignment import TEAM_MODES, InspectorPool
+from .commitments import commitment_of, new_secret
 from .protocol import (
+    BEACON_KINDS,
     ROUNDING_RULES,
     DrawError,
     VerificationError,
@@ -24,6 +32,7 @@ from .protocol import (
 from .record import SUBSTITUTION_REASONS, apply_substitution, reveal
 from .rosters import read_conflicts, read_inspectors, read_roster
 from .verify import verify_record
+from .versions import check_extends
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -97,6 +106,16 @@ def _lists(args: argparse.Namespace) -> tuple[Any, Any]:
     return read_inspectors(args.inspectors), read_conflicts(args.conflicts)
 
 
+def _pairs(values: list[str] | None, what: str) -> list[tuple[str, str]]:
+    out = []
+    for value in values or []:
+        dept, sep, text = value.partition("=")
+        if not sep or not dept.strip() or not text.strip():
+            raise DrawError(f"{what} 应写成 部门代码=值：{value!r}")
+        out.append((dept.strip(), text.strip()))
+    return out
+
+
 def cmd_announce(args: argparse.Namespace) -> int:
     roster = read_roster(args.roster)
     rates = parse_rates(args.rates)
@@ -127,6 +146,12 @@ def cmd_announce(args: argparse.Namespace) -> int:
         announced_at=announced_at,
         rounding=args.rounding,
         inspectors=inspectors,
+        beacon_kind=args.beacon_kind or None,
+        beacon_not_before=args.beacon_not_before or None,
+        commitments=[
+            {"department": d, "sha256": h} for d, h in _pairs(args.commitment, "--commitment")
+        ]
+        or None,
     )
     from .protocol import announcement_digest
 
@@ -138,9 +163,24 @@ def cmd_announce(args: argparse.Namespace) -> int:
 
 def cmd_reveal(args: argparse.Namespace) -> int:
     announcement = _load(args.announcement)
-    beacon = canonical_beacon(args.beacon, args.beacon_kind)
+    announced_kind = announcement.get("beacon_kind") if isinstance(announcement, dict) else None
+    kind = args.beacon_kind or announced_kind or "text"
+    beacon = canonical_beacon(args.beacon, kind)
     pool, conflicts = _lists(args)
-    record = reveal(announcement, beacon, pool=pool, conflicts=conflicts)
+    secrets = dict(_pairs(args.secret, "--secret"))
+    revealed_at = args.revealed_at or None
+    if revealed_at is None and isinstance(announcement, dict):
+        if "beacon_not_before" in announcement:
+            revealed_at = datetime.now(CHINA).replace(microsecond=0).isoformat()
+    record = reveal(
+        announcement,
+        beacon,
+        pool=pool,
+        conflicts=conflicts,
+        secrets=secrets or None,
+        revealed_at=revealed_at,
+        beacon_kind=args.beacon_kind or None,
+    )
     _write(args.out, record)
     print(f"抽取记录已写入 {args.out}")
     print(f"信标 (beacon): {beacon}")
@@ -152,13 +192,20 @@ def cmd_reveal(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     record = _load(args.record)
+    previous = _load(args.previous) if args.previous else None
     pool, conflicts = _lists(args)
     try:
+        added = check_extends(previous, record) if previous is not None else None
         verify_record(record, pool=pool, conflicts=conflicts)
     except VerificationError as exc:
         print(f"不一致 (MISMATCH): {exc}")
         return 1
     print("OK")
+    if added is not None:
+        print(
+            f"新版本是旧版本的延续：新增替补 {added['substitutions']} 次，"
+            f"人员调整 {added['inspector_changes']} 次"
+        )
     if isinstance(record.get("announcement"), dict) and "inspectors" in record["announcement"]:
         if pool is None:
             print("注意：未提供人员名录和回避名单，人员分配未核验", file=sys.stderr)
@@ -179,6 +226,13 @@ def cmd_substitute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_secret(args: argparse.Namespace) -> int:
+    secret = new_secret()
+    print(f"秘密值 (secret，揭晓前请勿泄露): {secret}")
+    print(f"承诺 (commitment = SHA-256): {commitment_of(secret)}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ssj draw", description="可公开验证的双随机抽取（离线）")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -194,6 +248,11 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--title", default="", help="标题（默认同编号）")
     a.add_argument("--beacon-source", required=True, help="随机数来源（尚未产生的公开值）")
     a.add_argument("--rounding", default="ceil-min1", choices=ROUNDING_RULES)
+    a.add_argument("--beacon-kind", default="", choices=("", *BEACON_KINDS), help="信标类型")
+    a.add_argument("--beacon-not-before", default="", help="最早揭晓时间 ISO 8601（带 +08:00）")
+    a.add_argument(
+        "--commitment", action="append", help="部门代码=SHA-256 承诺（牵头部门在前，可重复）"
+    )
     a.add_argument("--announced-at", default="", help="公告时间 ISO 8601（默认当前北京时间）")
     lists(a)
     a.add_argument("--leader-dept", default="", help="牵头部门代码")
@@ -207,13 +266,18 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("reveal", help="输入公开随机值，完成抽取")
     r.add_argument("announcement")
     r.add_argument("--beacon", required=True, help="公开随机值")
-    r.add_argument("--beacon-kind", default="text", choices=("text", "lottery", "dice", "drand"))
+    r.add_argument(
+        "--beacon-kind", default="", choices=("", *BEACON_KINDS), help="默认取公告所写，否则 text"
+    )
+    r.add_argument("--secret", action="append", help="部门代码=秘密值（每个承诺部门一个）")
+    r.add_argument("--revealed-at", default="", help="揭晓时间 ISO 8601（默认当前北京时间）")
     lists(r)
     r.add_argument("--out", required=True)
     r.set_defaults(func=cmd_reveal)
 
     v = sub.add_parser("verify", help="重新计算并核对抽取记录")
     v.add_argument("record")
+    v.add_argument("--previous", default="", help="旧版本记录：核对新版本只追加了替补或人员调整")
     lists(v)
     v.set_defaults(func=cmd_verify)
 
@@ -225,6 +289,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--approved-by", required=True)
     s.add_argument("--out", required=True)
     s.set_defaults(func=cmd_substitute)
+
+    k = sub.add_parser("secret", help="生成一个部门秘密值及其承诺 (SHA-256)")
+    k.set_defaults(func=cmd_secret)
     return parser
 
 

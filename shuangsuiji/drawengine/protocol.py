@@ -164,8 +164,9 @@ def canonical_beacon(value: str | Sequence[Any], kind: str = "text") -> str:
     raise DrawError(f"未知的信标类型：{kind}（可选 lottery、dice、drand、text）")
 
 
-def make_seed(digest: str, beacon: str) -> str:
-    return f"{digest}|{beacon}"
+def make_seed(digest: str, beacon: str, secrets: Sequence[str] = ()) -> str:
+    """``digest|beacon`` (v1), followed by ``|secret`` for each revealed secret, in order."""
+    return "|".join((digest, beacon, *secrets))
 
 
 # --------------------------------------------------------------------------- sample sizes
@@ -209,6 +210,9 @@ RESERVED_KEYS = frozenset(
         "beacon_source",
         "announced_at",
         "inspectors",
+        "beacon_kind",
+        "beacon_not_before",
+        "commitments",
     }
 )
 
@@ -312,8 +316,15 @@ def build_announcement(
     excluded: Sequence[dict[str, Any]] = (),
     extra: dict[str, Any] | None = None,
     inspectors: Any = None,
+    beacon_kind: str | None = None,
+    beacon_not_before: str | None = None,
+    commitments: Sequence[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Validate, normalise and freeze an announcement (ids upper case, sorted, unique)."""
+    """Validate, normalise and freeze an announcement (ids upper case, sorted, unique).
+
+    ``beacon_kind``, ``beacon_not_before`` and ``commitments`` add the extension fields
+    (see :mod:`shuangsuiji.drawengine.commitments`); ``dice`` and ``text`` need commitments.
+    """
     if not isinstance(code, str) or not code.strip():
         raise DrawError("抽查任务编号 (code) 不能为空")
     if not isinstance(title, str):
@@ -364,10 +375,19 @@ def build_announcement(
     }
     if inspectors is not None:
         announcement["inspectors"] = inspectors.announcement_block()
+    if beacon_kind is not None:
+        announcement["beacon_kind"] = beacon_kind
+    if beacon_not_before is not None:
+        announcement["beacon_not_before"] = beacon_not_before
+    if commitments is not None:
+        announcement["commitments"] = [dict(c) for c in commitments]
     for key, value in (extra or {}).items():
         if key in RESERVED_KEYS:
             raise DrawError(f"extra 中的键 {key} 与公告保留字段冲突")
         announcement[key] = value
+    from .commitments import check_extension
+
+    check_extension(announcement)
     json.loads(canonical_json(announcement))  # must be plain JSON
     return announcement
 
@@ -389,6 +409,9 @@ def check_announcement(announcement: dict[str, Any]) -> tuple[str, dict[str, byt
         if not isinstance(value, dict) or not isinstance(value.get("ids"), list):
             raise DrawError(f"分层 {key} 格式错误")
         sample_size(0, value.get("rate_bp"), rounding)
+    from .commitments import check_extension
+
+    check_extension(announcement)
     digest, blobs = _digest_and_blobs(announcement)  # also checks that ids are strings
     fixed = []
     for key, value in strata.items():

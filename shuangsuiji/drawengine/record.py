@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from . import tickets
+from .commitments import check_beacon_kind, order_secrets, requires_commitments, reveal_time
 from .protocol import (
     PROTOCOL,
     DrawError,
     _nfc,
+    canonical_beacon,
     check_announcement,
     make_seed,
     sample_size,
@@ -67,8 +71,20 @@ def reveal(
     *,
     pool: list[Any] | None = None,
     conflicts: list[Any] | None = None,
+    secrets: Sequence[str] | Mapping[str, str] | None = None,
+    revealed_at: str | datetime | None = None,
+    beacon_kind: str | None = None,
 ) -> dict[str, Any]:
-    """Make the draw record from a frozen announcement and the canonical beacon."""
+    """Make the draw record from a frozen announcement and the canonical beacon.
+
+    - ``secrets``: required exactly when the announcement has ``commitments``; a list in
+      commitment order or ``{department: secret}``; each must match its commitment.
+    - ``revealed_at``: aware ``datetime`` or ISO 8601 with offset; required when the
+      announcement has ``beacon_not_before`` (an earlier reveal is refused); stored in
+      the record as ``revealed_at``.
+    - ``beacon_kind``: when given, must equal the announcement's ``beacon_kind`` (if any);
+      ``dice``/``text`` without commitments are refused; the beacon must be canonical for it.
+    """
     if not isinstance(beacon, str) or not _nfc(beacon):
         raise DrawError("信标值 (beacon) 不能为空")
     if beacon != _nfc(beacon):
@@ -76,7 +92,21 @@ def reveal(
             "信标值须为规范形式（Unicode NFC、去掉首尾空白），请先用 canonical_beacon 处理"
         )
     with tickets.no_gc():
-        return _reveal(announcement, beacon, pool, conflicts)
+        return _reveal(announcement, beacon, pool, conflicts, secrets, revealed_at, beacon_kind)
+
+
+def _check_kind(announcement: dict[str, Any], beacon: str, kind: str | None) -> None:
+    announced = announcement.get("beacon_kind")
+    if kind is not None and announced is not None and kind != announced:
+        raise DrawError(f"公告规定的信标类型为 {announced}，不能按 {kind} 揭晓")
+    kind = kind if kind is not None else announced
+    if kind is None:
+        return
+    check_beacon_kind(kind)
+    if requires_commitments(kind) and "commitments" not in announcement:
+        raise DrawError(f"信标类型 {kind} 由本单位录入，公告必须有各参与部门的承诺 (commitments)")
+    if canonical_beacon(beacon, kind) != beacon:
+        raise DrawError(f"信标值不是 {kind} 类型的规范形式，请先用 canonical_beacon 处理")
 
 
 def _reveal(
@@ -84,9 +114,22 @@ def _reveal(
     beacon: str,
     pool: list[Any] | None,
     conflicts: list[Any] | None,
+    secrets: Sequence[str] | Mapping[str, str] | None,
+    revealed_at: str | datetime | None,
+    beacon_kind: str | None,
 ) -> dict[str, Any]:
     digest, blobs = check_announcement(announcement)
-    seed = make_seed(digest, beacon)
+    _check_kind(announcement, beacon, beacon_kind)
+    when = reveal_time(announcement, revealed_at)
+    if "commitments" in announcement:
+        if secrets is None:
+            raise DrawError("公告载有各部门的承诺，揭晓时必须提交全部秘密值 (secrets)")
+        ordered = order_secrets(announcement["commitments"], secrets)
+    elif secrets:
+        raise DrawError("公告没有承诺 (commitments)，不能在揭晓时加入秘密值")
+    else:
+        ordered = []
+    seed = make_seed(digest, beacon, ordered)
     record: dict[str, Any] = {
         "protocol": PROTOCOL,
         "announcement": announcement,
@@ -95,6 +138,10 @@ def _reveal(
         "seed": seed,
         "strata": compute_strata(announcement, seed, blobs),
     }
+    if "commitments" in announcement:
+        record["secrets"] = ordered
+    if when is not None:
+        record["revealed_at"] = when
     if "inspectors" in announcement:
         from .assignment import assign
 

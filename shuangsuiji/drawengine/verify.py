@@ -14,7 +14,16 @@ from .assignment import (
     expected_incoming,
     roles_for,
 )
-from .protocol import PROTOCOL, DrawError, VerificationError, _nfc, check_announcement, make_seed
+from .commitments import check_revealed_at, order_secrets
+from .protocol import (
+    PROTOCOL,
+    DrawError,
+    VerificationError,
+    _nfc,
+    canonical_beacon,
+    check_announcement,
+    make_seed,
+)
 from .record import SUBSTITUTION_REASONS, compute_strata, current_selection, substitute_sequence
 from .tickets import no_gc
 
@@ -155,8 +164,14 @@ def _verify(
     if record.get("protocol") != PROTOCOL:
         _fail(f"protocol 应为 {PROTOCOL}")
     announcement = record.get("announcement")
-    has_inspectors = isinstance(announcement, dict) and "inspectors" in announcement
+    if not isinstance(announcement, dict):
+        _fail("公告 (announcement) 必须是 JSON 对象")
+    has_inspectors = "inspectors" in announcement
+    committed = "commitments" in announcement
     allowed = RECORD_KEYS | (ASSIGNMENT_KEYS if has_inspectors else set())
+    allowed |= {"secrets"} if committed else set()
+    if "beacon_not_before" in announcement or "revealed_at" in record:
+        allowed |= {"revealed_at"}
     if set(record) != allowed:
         extra = sorted(set(record) ^ allowed)
         _fail(f"记录的字段不符：{'、'.join(extra)}")
@@ -169,8 +184,25 @@ def _verify(
     beacon = record["beacon"]
     if not isinstance(beacon, str) or not beacon or beacon != _nfc(beacon):
         _fail("beacon 不是规范形式（Unicode NFC、去掉首尾空白、非空）")
-    if record["seed"] != make_seed(digest, beacon):
-        _fail("seed 不符：应为 announcement_digest + '|' + beacon")
+    kind = announcement.get("beacon_kind")
+    if kind is not None and canonical_beacon(beacon, kind) != beacon:
+        _fail(f"beacon 不是信标类型 {kind} 的规范形式")
+    if "revealed_at" in record:
+        try:
+            check_revealed_at(announcement, record["revealed_at"])
+        except DrawError as exc:
+            _fail(f"揭晓时间不符：{exc}")
+    secrets: list[str] = []
+    if committed:
+        if not isinstance(record["secrets"], list):
+            _fail("secrets 应为列表")
+        try:
+            secrets = order_secrets(announcement["commitments"], record["secrets"])
+        except DrawError as exc:
+            _fail(f"秘密值与承诺不符：{exc}")
+    if record["seed"] != make_seed(digest, beacon, secrets):
+        rule = " + '|' + secrets[i] …（按承诺顺序）" if committed else ""
+        _fail(f"seed 不符：应为 announcement_digest + '|' + beacon{rule}")
     want = compute_strata(announcement, record["seed"], blobs)
     got = record["strata"]
     if not isinstance(got, dict) or set(got) != set(want):

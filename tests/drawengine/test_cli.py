@@ -161,3 +161,37 @@ def test_the_engine_never_imports_django():
     for path in (root / "shuangsuiji" / "drawengine").glob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert "import django" not in text and "from django" not in text, path
+
+
+def test_a_dice_draw_with_commitments_round_trips_through_the_cli(tmp_path, capsys):
+    from shuangsuiji.drawengine import commitment_of, new_secret
+
+    wl, sc = new_secret(), new_secret()
+    assert announce(
+        tmp_path, "--beacon-kind", "dice", "--beacon-not-before", "2023-07-01T10:00:00+08:00",
+        "--commitment", f"WL={commitment_of(wl)}", "--commitment", f"SC={commitment_of(sc)}",
+    ) == 0  # fmt: skip
+    ann, out = str(tmp_path / "announcement.json"), str(tmp_path / "record.json")
+    early = ["--revealed-at", "2023-07-01T09:59:00+08:00"]
+    base = ["reveal", ann, "--beacon", "3 1 4 1 5", "--out", out]
+    capsys.readouterr()
+    assert main([*base, "--secret", f"WL={wl}", "--secret", f"SC={sc}", *early]) == 2
+    assert "早于公告规定的最早揭晓时间" in capsys.readouterr().err
+    on_time = ["--revealed-at", "2023-07-01T10:00:00+08:00"]
+    assert main([*base, "--secret", f"WL={wl}", "--secret", f"SC={wl}", *on_time]) == 2
+    assert "部门 SC 的承诺不符" in capsys.readouterr().err
+    assert main([*base, "--secret", f"WL={wl}", *on_time]) == 2
+    assert "部门 SC 尚未揭示秘密值" in capsys.readouterr().err
+    assert main([*base, "--secret", f"SC={sc}", "--secret", f"WL={wl}", *on_time]) == 0
+    record = json.loads(Path(out).read_text(encoding="utf-8"))
+    assert record["beacon"] == "31415" and record["secrets"] == [wl, sc]
+    assert main(["verify", out]) == 0
+
+
+def test_the_secret_command_prints_a_secret_and_its_commitment(capsys):
+    import hashlib
+
+    assert main(["secret"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    secret, commitment = (line.rsplit(" ", 1)[1] for line in lines)
+    assert len(secret) == 64 and hashlib.sha256(secret.encode()).hexdigest() == commitment

@@ -18,6 +18,8 @@ from shuangsuiji.drawengine import (
     InspectorPool,
     build_announcement,
     canonical_beacon,
+    commitment_of,
+    new_secret,
     rank,
     reveal,
 )
@@ -115,3 +117,31 @@ def test_the_hashlib_script_rejects_a_changed_selection(tmp_path):
     script.write_text(doc_block("### 9.2"), encoding="utf-8")
     done = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True)
     assert done.returncode != 0 and "selection differs" in done.stderr
+
+
+def committed_record(secrets: list[str]) -> dict:
+    announcement = build_announcement(
+        code="2023-XH-WL-03", title="承诺示例", strata={"A": (1000, IDS[:8]), "B": (3000, IDS[8:])},
+        beacon_source="现场掷骰（三名见证人）", announced_at="2023-06-30T09:00:00+08:00",
+        beacon_kind="dice", beacon_not_before="2023-07-01T10:00:00+08:00",
+        commitments=[
+            {"department": d, "sha256": commitment_of(s)} for d, s in zip(["WL", "GA"], secrets)
+        ],
+    )  # fmt: skip
+    return reveal(announcement, "3141", secrets=secrets, revealed_at="2023-07-01T10:05:00+08:00")
+
+
+def test_the_hashlib_script_checks_the_secrets_of_a_committed_record(tmp_path):
+    secrets = [new_secret(), new_secret()]
+    record = committed_record(secrets)
+    script = tmp_path / "check.py"
+    script.write_text(doc_block("### 9.2"), encoding="utf-8")
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("OK") == 2
+    record["secrets"].reverse()
+    path.write_text(json.dumps(record), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True)
+    assert done.returncode != 0 and "secret differs" in done.stderr
