@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "shuangsuiji.core.context_processors.navigation",
             ],
+            # {{ code|label:"rounding" }} and {{ rate_bp|percent }} on every page.
+            "builtins": ["shuangsuiji.core.templatetags.labels"],
         },
     },
 ]

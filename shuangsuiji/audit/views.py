@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from shuangsuiji.core.access import staff_view
+from shuangsuiji.core.labels import action_label, model_label
 from shuangsuiji.core.xlsx import safe_cell
 
 from .chain import canonical_json
@@ -116,8 +117,8 @@ def entry_export(request):
                     for v in (
                         e.actor_name,
                         e.department,
-                        e.action,
-                        e.object_type,
+                        action_label(e.action),
+                        model_label(e.object_type) if e.object_type else "",
                         e.object_id,
                         e.object_repr,
                     )

@@ -48,7 +48,9 @@ def get_inspection_for_user(request, pk: int) -> Inspection:
 
 
 class InspectionFilterForm(forms.Form):
-    task = forms.ModelChoiceField(label="抽查任务", queryset=Task.objects.none(), required=False)
+    task = forms.ModelChoiceField(
+        label="抽查任务", queryset=Task.objects.none(), required=False, empty_label="全部"
+    )
     status = forms.ChoiceField(
         label="状态", choices=[("", "全部")] + InspectionStatus.choices, required=False
     )

@@ -9,10 +9,12 @@ revealed it is immutable (see ``services_draws``).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from shuangsuiji.core.labels import percent
 from shuangsuiji.core.models import RegionScopedQuerySet
 
 
@@ -75,6 +77,11 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        # Named on the field (the constraint alone says only "plan_period_order").
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": "不能早于检查时间起"})
+
 
 class Task(models.Model):
     plan = models.ForeignKey(
@@ -134,6 +141,10 @@ class Task(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
 
+    def clean(self):
+        if self.window_start and self.window_end and self.window_end < self.window_start:
+            raise ValidationError({"window_end": "不能早于检查时间起"})
+
     @property
     def risk_classes(self) -> list[str]:
         return sorted(self.rates)
@@ -158,8 +169,7 @@ class Task(models.Model):
 
 def bp_to_percent(rate_bp: int) -> str:
     """100 -> "1%", 250 -> "2.5%"."""
-    whole, frac = divmod(int(rate_bp), 100)
-    return f"{whole}%" if not frac else f"{whole}.{frac:02d}".rstrip("0") + "%"
+    return percent(rate_bp)
 
 
 class DrawStatus(models.TextChoices):

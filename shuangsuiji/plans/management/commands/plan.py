@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from shuangsuiji.core.actors import actor_for
+from shuangsuiji.core.labels import percent
 from shuangsuiji.core.models import Region
 from shuangsuiji.plans import annex, draws, engine, mission, services
 from shuangsuiji.plans.models import BeaconKind, Draw, Plan, Rounding, Task, TeamMode
@@ -165,7 +166,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"公告已冻结：{draw.code}\n摘要 {draw.announcement_digest}")
         for key, value in sorted(draw.announcement["strata"].items()):
-            self.stdout.write(f"  {key} 类：基数 {len(value['ids'])}，比例 {value['rate_bp']}‱")
+            self.stdout.write(
+                f"  {key} 类：基数 {len(value['ids'])}，比例 {percent(value['rate_bp'])}"
+            )
 
     def do_reveal(self, actor, o):
         draw = draws.reveal_draw(actor, self._draw(o["draw"]), beacon=o["beacon"])
