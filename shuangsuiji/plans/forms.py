@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from shuangsuiji.core.models import Department, Region
+from shuangsuiji.core.validation import TextGuardMixin
 from shuangsuiji.drawengine import INSPECTOR_CHANGE_REASONS, SUBSTITUTION_REASONS
 from shuangsuiji.registries.models import CheckItem, RiskClass
 
@@ -15,14 +16,14 @@ from .models import BeaconKind, Plan, Rounding, Task, TeamMode
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(TextGuardMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["year", "office", "doc_number", "title", "region", "period_start", "period_end"]
         widgets = {"period_start": DATE, "period_end": DATE}
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextGuardMixin, forms.Form):
     file = forms.FileField(label="附件 1 表格（xlsx 或 docx）")
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     office = forms.CharField(label="印发机关", max_length=200)
@@ -56,7 +57,7 @@ def percent_field(label: str) -> forms.DecimalField:
     )
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(TextGuardMixin, forms.ModelForm):
     rate_A = percent_field("A 类抽查比例（%）")
     rate_B = percent_field("B 类抽查比例（%）")
     rate_C = percent_field("C 类抽查比例（%）")
@@ -147,7 +148,7 @@ class TaskForm(forms.ModelForm):
         return {**data, "check_items": items, "cooperating_departments": cooperating}
 
 
-class AnnounceForm(forms.Form):
+class AnnounceForm(TextGuardMixin, forms.Form):
     code = forms.RegexField(
         label="抽取编号",
         max_length=64,
@@ -163,7 +164,7 @@ class AnnounceForm(forms.Form):
     )
 
 
-class RevealForm(forms.Form):
+class RevealForm(TextGuardMixin, forms.Form):
     beacon = forms.CharField(
         label="随机数（开奖号码等）",
         max_length=500,
@@ -172,17 +173,17 @@ class RevealForm(forms.Form):
     confirm = forms.BooleanField(label="我确认该随机数已公开产生，且只能录入一次")
 
 
-class SubstituteForm(forms.Form):
+class SubstituteForm(TextGuardMixin, forms.Form):
     entity = forms.CharField(label="被替换对象（统一社会信用代码）", max_length=18)
     reason = forms.ChoiceField(label="替补理由", choices=sorted(SUBSTITUTION_REASONS.items()))
 
 
-class InspectorChangeForm(forms.Form):
+class InspectorChangeForm(TextGuardMixin, forms.Form):
     inspection = forms.IntegerField(widget=forms.HiddenInput)
     outgoing = forms.CharField(label="被替换人员（执法证号）", max_length=64)
     reason = forms.ChoiceField(label="调整理由", choices=sorted(INSPECTOR_CHANGE_REASONS.items()))
     note = forms.CharField(label="说明", max_length=300, required=False)
 
 
-class VoidForm(forms.Form):
+class VoidForm(TextGuardMixin, forms.Form):
     reason = forms.CharField(label="作废原因（将在公示门户公开）", max_length=500)

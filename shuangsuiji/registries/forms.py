@@ -8,6 +8,7 @@ from django import forms
 from shuangsuiji import creditcode
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.core.models import Department, Region
+from shuangsuiji.core.validation import TextGuardMixin
 
 from .models import (
     CheckItem,
@@ -57,7 +58,7 @@ class CreditCodeField(forms.CharField):
             validate_credit_code(value)
 
 
-class EntityForm(forms.Form):
+class EntityForm(TextGuardMixin, forms.Form):
     credit_code = CreditCodeField()
     name = forms.CharField(label="名称", max_length=200)
     address = forms.CharField(label="地址", max_length=300, required=False)
@@ -136,7 +137,7 @@ class EntityFilterForm(forms.Form):
         self.fields["region"].queryset = regions_for(user)
 
 
-class InspectorForm(forms.Form):
+class InspectorForm(TextGuardMixin, forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     department = forms.ModelChoiceField(label="部门", queryset=Department.objects.none())
     certificate_no = forms.CharField(label="执法证号", max_length=64)
@@ -214,7 +215,7 @@ class InspectorFilterForm(forms.Form):
         self.fields["department"].queryset = departments_for(user)
 
 
-class UnavailabilityForm(forms.Form):
+class UnavailabilityForm(TextGuardMixin, forms.Form):
     start = forms.DateField(label="开始日期", widget=DATE)
     end = forms.DateField(label="结束日期", widget=DATE)
     reason = forms.CharField(label="原因", max_length=200, required=False)
@@ -226,7 +227,7 @@ class UnavailabilityForm(forms.Form):
         return data
 
 
-class ConflictDeclareForm(forms.Form):
+class ConflictDeclareForm(TextGuardMixin, forms.Form):
     inspector = forms.ModelChoiceField(label="执法检查人员", queryset=Inspector.objects.none())
     credit_code = CreditCodeField(label="检查对象统一社会信用代码")
     reason = forms.CharField(label="回避事由", max_length=300, required=False)
@@ -251,7 +252,7 @@ class ConflictDeclareForm(forms.Form):
         return code
 
 
-class ConflictWithdrawForm(forms.Form):
+class ConflictWithdrawForm(TextGuardMixin, forms.Form):
     reason = forms.CharField(
         label="撤销理由",
         max_length=300,
@@ -281,7 +282,7 @@ class ConflictFilterForm(forms.Form):
         self.fields["inspector"].queryset = Inspector.objects.visible_to(user).order_by("name")
 
 
-class CheckItemForm(forms.Form):
+class CheckItemForm(TextGuardMixin, forms.Form):
     department = forms.ModelChoiceField(label="部门", queryset=Department.objects.none())
     code = forms.CharField(label="编号", max_length=32)
     title = forms.CharField(
@@ -324,7 +325,7 @@ class CheckItemFilterForm(forms.Form):
         self.fields["department"].queryset = departments_for(user)
 
 
-class RegionForm(forms.Form):
+class RegionForm(TextGuardMixin, forms.Form):
     code = forms.RegexField(
         label="行政区划代码",
         regex=r"^\d{6}$",
@@ -365,7 +366,7 @@ class RegionForm(forms.Form):
         return code
 
 
-class DepartmentForm(forms.Form):
+class DepartmentForm(TextGuardMixin, forms.Form):
     code = forms.CharField(label="部门编码", max_length=32)
     name = forms.CharField(label="部门名称", max_length=100)
     short_name = forms.CharField(label="简称", max_length=30, required=False)

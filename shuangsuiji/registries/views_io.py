@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from urllib.parse import quote
 
 from django import forms
@@ -185,7 +186,7 @@ def import_errors(request, kind, token):
         plan = preview_import(
             request.user, kind, path, stored.filename, region_code=stored.region_code or None
         )
-    return _xlsx(errors_xlsx(plan), f"错误报告-{stored.filename}.xlsx")
+    return _xlsx(errors_xlsx(plan), f"错误报告-{PurePath(stored.filename).stem}.xlsx")
 
 
 @staff_view("registries.view")

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 
+from shuangsuiji.core.errors import add_to_form
+
 from ..models import Draw, Plan, Task
 
 
@@ -33,9 +35,8 @@ def error_text(exc: ValidationError) -> str:
 
 
 def report(request, form, exc: ValidationError) -> None:
-    """Show a service error on the form (and as a message)."""
-    text = error_text(exc)
+    """Show a service error on the form (on its field when it names one), else as a message."""
     if form is not None:
-        form.add_error(None, text)
+        add_to_form(form, exc)
     else:
-        messages.error(request, text)
+        messages.error(request, error_text(exc))

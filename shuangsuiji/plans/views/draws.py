@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.core.access import staff_view
+from shuangsuiji.core.errors import add_to_form
 from shuangsuiji.drawengine import INSPECTOR_CHANGE_REASONS, canonical_json
 from shuangsuiji.inspections.models import Inspection
 
@@ -19,6 +20,7 @@ from .. import draws as draw_services
 from .. import engine, presenters
 from ..forms import AnnounceForm, InspectorChangeForm, RevealForm, SubstituteForm, VoidForm
 from .common import error_text, get_draw_for_user, get_task_for_user
+from .tasks import render_task_detail
 
 
 def json_download(data, filename: str, *, canonical: bool = False) -> HttpResponse:
@@ -33,14 +35,14 @@ def json_download(data, filename: str, *, canonical: bool = False) -> HttpRespon
 def announce(request, task_pk: int):
     task = get_task_for_user(request, task_pk)
     form = AnnounceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请完整填写抽取编号、随机数类型和来源")
-        return redirect("plans:task", pk=task.pk)
-    try:
-        draw = draw_services.freeze_announcement(request.user, task, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect("plans:task", pk=task.pk)
+    if form.is_valid():
+        try:
+            draw = draw_services.freeze_announcement(request.user, task, **form.cleaned_data)
+        except ValidationError as exc:
+            add_to_form(form, exc)
+    if form.errors:
+        # Show the page again with what the user typed and each error on its field.
+        return render_task_detail(request, task, announce_form=form)
     messages.success(request, f"公告已冻结并在公示门户公开：摘要 {draw.announcement_digest}")
     return redirect("plans:draw", pk=draw.pk)
 

@@ -77,13 +77,18 @@ def task_edit(request, pk: int):
 
 @staff_view("plans.view")
 def task_detail(request, pk: int):
-    task = get_task_for_user(request, pk)
+    return render_task_detail(request, get_task_for_user(request, pk))
+
+
+def render_task_detail(request, task: Task, announce_form: AnnounceForm | None = None):
+    """The task page; ``announce_form`` is a bound form with errors to show again."""
     draws = list(task.draws.order_by("-announced_at"))
     live = next((d for d in draws if d.status != "voided"), None)
     roster = compute_roster(task) if live is None else None
     can_draw = request.user.has_perm("plans.run_draw")
-    announce_form = None
-    if can_draw and live is None:
+    if not (can_draw and live is None):
+        announce_form = None
+    elif announce_form is None:
         suffix = f"-R{len(draws) + 1}" if draws else ""
         announce_form = AnnounceForm(
             initial={"code": f"{task.code}{suffix}", "beacon_kind": BeaconKind.LOTTERY}
