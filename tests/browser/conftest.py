@@ -65,3 +65,13 @@ def login(page, live_server, username: str, password: str = "correct-horse-batte
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/staff/")
+
+
+from tests.plans.fixtures import (  # noqa: E402, F401
+    announced,
+    demo,
+    office,
+    plan,
+    revealed,
+    task_a,
+)
