@@ -247,7 +247,12 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--code", required=True, help="抽查任务编号")
     a.add_argument("--title", default="", help="标题（默认同编号）")
     a.add_argument("--beacon-source", required=True, help="随机数来源（尚未产生的公开值）")
-    a.add_argument("--rounding", default="ceil-min1", choices=ROUNDING_RULES)
+    a.add_argument(
+        "--rounding",
+        default="ceil-min1",
+        choices=ROUNDING_RULES,
+        help="取整规则：ceil-min1 向上取整且非空分层至少 1 户（默认）、ceil 向上取整、round-half-up 四舍五入",
+    )
     a.add_argument("--beacon-kind", default="", choices=("", *BEACON_KINDS), help="信标类型")
     a.add_argument("--beacon-not-before", default="", help="最早揭晓时间 ISO 8601（带 +08:00）")
     a.add_argument(
@@ -258,13 +263,18 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--leader-dept", default="", help="牵头部门代码")
     a.add_argument("--member-dept", action="append", help="协作部门代码（可重复）")
     a.add_argument("--members-per-dept", action="append", help="部门代码=组员人数（可重复）")
-    a.add_argument("--team-mode", default="per-inspection", choices=TEAM_MODES)
+    a.add_argument(
+        "--team-mode",
+        default="per-inspection",
+        choices=TEAM_MODES,
+        help="组队方式：per-inspection 每户一组（默认）、per-task 每个任务一组",
+    )
     a.add_argument("--window", default="", help="检查期 YYYY-MM-DD:YYYY-MM-DD")
-    a.add_argument("--out", required=True)
+    a.add_argument("--out", required=True, help="写出的公告 JSON 文件")
     a.set_defaults(func=cmd_announce)
 
     r = sub.add_parser("reveal", help="输入公开随机值，完成抽取")
-    r.add_argument("announcement")
+    r.add_argument("announcement", help="冻结的公告 JSON 文件")
     r.add_argument("--beacon", required=True, help="公开随机值")
     r.add_argument(
         "--beacon-kind", default="", choices=("", *BEACON_KINDS), help="默认取公告所写，否则 text"
@@ -272,22 +282,28 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--secret", action="append", help="部门代码=秘密值（每个承诺部门一个）")
     r.add_argument("--revealed-at", default="", help="揭晓时间 ISO 8601（默认当前北京时间）")
     lists(r)
-    r.add_argument("--out", required=True)
+    r.add_argument("--out", required=True, help="写出的抽取记录 JSON 文件")
     r.set_defaults(func=cmd_reveal)
 
     v = sub.add_parser("verify", help="重新计算并核对抽取记录")
-    v.add_argument("record")
+    v.add_argument("record", help="要核验的抽取记录 JSON 文件")
     v.add_argument("--previous", default="", help="旧版本记录：核对新版本只追加了替补或人员调整")
     lists(v)
     v.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("substitute", help="按替补顺序替换一个抽中对象")
-    s.add_argument("record")
-    s.add_argument("--stratum", required=True)
-    s.add_argument("--replaced", required=True)
-    s.add_argument("--reason", required=True, choices=sorted(SUBSTITUTION_REASONS))
-    s.add_argument("--approved-by", required=True)
-    s.add_argument("--out", required=True)
+    s.add_argument("record", help="抽取记录 JSON 文件")
+    s.add_argument("--stratum", required=True, help="分层（风险等级），如 B")
+    s.add_argument("--replaced", required=True, help="被替换对象的统一社会信用代码")
+    s.add_argument(
+        "--reason",
+        required=True,
+        choices=sorted(SUBSTITUTION_REASONS),
+        help="替补理由："
+        + "；".join(f"{k} {v}" for k, v in sorted(SUBSTITUTION_REASONS.items())).replace("%", "%%"),
+    )
+    s.add_argument("--approved-by", required=True, help="批准人姓名")
+    s.add_argument("--out", required=True, help="写出的新版本抽取记录 JSON 文件")
     s.set_defaults(func=cmd_substitute)
 
     k = sub.add_parser("secret", help="生成一个部门秘密值及其承诺 (SHA-256)")

@@ -25,7 +25,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["verify", "head", "heads"])
+        parser.add_argument(
+            "action",
+            choices=["verify", "head", "heads"],
+            help="verify 核验整条审计链；head 打印链头；heads 列出每日链头",
+        )
         parser.add_argument("--date", help="YYYY-MM-DD：打印该日（北京时间）结束时的链头")
         parser.add_argument(
             "--head",

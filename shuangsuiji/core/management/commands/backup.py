@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "备份整个数据库到一个 zip 文件（运行中也可一致地备份）"
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", help="写出的备份文件（.zip）")
 
     def handle(self, *args, file, **options):
         manifest = create_backup(file)

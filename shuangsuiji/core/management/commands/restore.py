@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file")
+        parser.add_argument("file", help="要恢复的备份文件（.zip）")
         parser.add_argument("--yes", action="store_true", help="确认覆盖当前数据库的全部数据")
         parser.add_argument(
             "--head", action="append", default=[], metavar="SEQ:HASH", help="已知链头（可重复）"

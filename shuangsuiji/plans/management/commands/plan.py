@@ -36,6 +36,10 @@ def _date(text: str) -> datetime.date:
         raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}") from None
 
 
+def _choices_help(title: str, choices) -> str:
+    return f"{title}：" + "；".join(f"{value} {label}" for value, label in choices.choices)
+
+
 class Command(BaseCommand):
     help = "抽查计划与抽取：import / export / list / announce / reveal / record"
 
@@ -43,42 +47,68 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
 
         p = sub.add_parser("import", help="从附件 1 表格（xlsx/docx）导入计划")
-        p.add_argument("path")
-        p.add_argument("--year", type=int, required=True)
+        p.add_argument("path", help="附件 1 表格文件（.xlsx 或 .docx）")
+        p.add_argument("--year", type=int, required=True, help="计划年度，如 2023")
         p.add_argument("--office", required=True, help="印发机关")
         p.add_argument("--doc-number", default="", help="文号，如 平新双随机办〔2023〕16号")
         p.add_argument("--title", required=True, help="计划名称")
         p.add_argument("--region", required=True, help="行政区划代码，如 410402")
         p.add_argument("--start", required=True, help="检查时间起 YYYY-MM-DD")
         p.add_argument("--end", required=True, help="检查时间止 YYYY-MM-DD")
-        p.add_argument("--industry", default="互联网上网服务营业场所")
-        p.add_argument("--rounding", default=Rounding.CEIL_MIN1, choices=Rounding.values)
-        p.add_argument("--team-mode", default=TeamMode.PER_INSPECTION, choices=TeamMode.values)
-        p.add_argument("--recent-days", type=int, default=0)
+        p.add_argument(
+            "--industry",
+            default="互联网上网服务营业场所",
+            help="行业（默认 互联网上网服务营业场所）",
+        )
+        p.add_argument(
+            "--rounding",
+            default=Rounding.CEIL_MIN1,
+            choices=Rounding.values,
+            help=_choices_help("取整规则", Rounding),
+        )
+        p.add_argument(
+            "--team-mode",
+            default=TeamMode.PER_INSPECTION,
+            choices=TeamMode.values,
+            help=_choices_help("组队方式", TeamMode),
+        )
+        p.add_argument(
+            "--recent-days",
+            type=int,
+            default=0,
+            help="排除近 N 日内已被同一部门检查的对象（0 为不排除）",
+        )
 
         p = sub.add_parser("export", help="导出附件 1")
-        p.add_argument("plan", type=int)
-        p.add_argument("--format", choices=("xlsx", "docx"), default="xlsx")
-        p.add_argument("--output", required=True)
+        p.add_argument("plan", type=int, help="计划 id（见 ssj plan list）")
+        p.add_argument(
+            "--format", choices=("xlsx", "docx"), default="xlsx", help="文件格式（默认 xlsx）"
+        )
+        p.add_argument("--output", required=True, help="写出的文件")
 
         sub.add_parser("list", help="列出计划、任务与抽取")
 
         p = sub.add_parser("sample", help="写出使命文件附件 1（2023 年三个任务）的 xlsx 样例")
-        p.add_argument("output")
+        p.add_argument("output", help="写出的 xlsx 文件")
 
         p = sub.add_parser("announce", help="冻结并公告")
         p.add_argument("task", help="任务 id 或任务编号")
         p.add_argument("--code", required=True, help="抽取编号")
-        p.add_argument("--beacon-kind", choices=BeaconKind.values, default=BeaconKind.LOTTERY)
+        p.add_argument(
+            "--beacon-kind",
+            choices=BeaconKind.values,
+            default=BeaconKind.LOTTERY,
+            help=_choices_help("随机数类型", BeaconKind),
+        )
         p.add_argument("--beacon-source", required=True, help="事先公布的随机数来源")
 
         p = sub.add_parser("reveal", help="录入随机数开奖")
         p.add_argument("draw", help="抽取编号")
-        p.add_argument("--beacon", required=True)
+        p.add_argument("--beacon", required=True, help="公开产生的随机数（如彩票开奖号码）")
 
         p = sub.add_parser("record", help="写出抽取记录 JSON")
         p.add_argument("draw", help="抽取编号")
-        p.add_argument("--output", required=True)
+        p.add_argument("--output", required=True, help="写出的抽取记录 JSON 文件")
         p.add_argument("--inspectors", help="同时写出内部人员库 CSV（审计复核用）")
         p.add_argument("--conflicts", help="同时写出内部回避名单 CSV（审计复核用）")
 

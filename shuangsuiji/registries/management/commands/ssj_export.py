@@ -16,8 +16,12 @@ class Command(BaseCommand):
     help = "把检查对象、执法检查人员、回避关系或抽查事项导出为 xlsx（与导入模板同一表头）"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=[k.value for k in Kind])
-        parser.add_argument("file")
+        parser.add_argument(
+            "kind",
+            choices=[k.value for k in Kind],
+            help="导出的内容：entities 检查对象、inspectors 执法检查人员、conflicts 回避关系、items 抽查事项",
+        )
+        parser.add_argument("file", help="写出的 .xlsx 文件")
         parser.add_argument("--as", dest="username", help="以该用户身份导出（默认：系统）")
 
     def handle(self, *args, **options):

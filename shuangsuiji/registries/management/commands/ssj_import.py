@@ -24,8 +24,12 @@ class Command(BaseCommand):
     help = "从 .xlsx、.xls 或 .csv 文件导入检查对象、执法检查人员、回避关系或抽查事项（全部成功或全部不写入）"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=[k.value for k in Kind])
-        parser.add_argument("file")
+        parser.add_argument(
+            "kind",
+            choices=[k.value for k in Kind],
+            help="导入的内容：entities 检查对象、inspectors 执法检查人员、conflicts 回避关系、items 抽查事项",
+        )
+        parser.add_argument("file", help="要导入的 .xlsx、.xls 或 .csv 文件")
         parser.add_argument("--dry-run", action="store_true", help="只校验并统计，不写入")
         parser.add_argument("--as", dest="username", help="以该用户身份导入（默认：系统）")
         parser.add_argument("--region", help="未填写行政区划的检查对象所用的 6 位行政区划代码")
