@@ -125,7 +125,7 @@ def reset(vendor: str, template: Path | None) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(REGISTRY_TABLES)} RESTART IDENTITY CASCADE")
     from shuangsuiji.core.actors import SystemActor
-    from shuangsuiji.core.defaults import ensure_mission_organisation
+    from shuangsuiji.onboarding.demo import ensure_mission_organisation
 
     ensure_mission_organisation(SystemActor("基准测试"))
 

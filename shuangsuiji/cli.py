@@ -3,6 +3,7 @@
 用法：ssj 命令 [选项]；ssj 命令 --help 查看该命令的全部选项。
 
   serve          运行平台（生产级服务器 granian）；--demo 同时加载演示区县
+  setup          开通区县：--region 6位代码 建立行政区划、联席办和部门（可重复执行）
   draw           离线抽取工具：announce 公告 / reveal 开奖 / verify 核验 / substitute 替补（不需要数据库）
   import         从 xlsx/xls/csv 导入检查对象、执法检查人员、回避关系或抽查事项
   export         导出名录为 xlsx
@@ -14,6 +15,8 @@
   restore        从备份恢复
   manage         任意 Django 管理命令
 
+使用数据库的命令先自动完成数据库迁移（与 serve 相同），新的数据目录里也可直接运行，
+并在标准错误输出上打印所用的数据目录（默认 ./var，相对于运行命令时的当前目录）。
 出错时打印中文说明并以退出码 1 结束；设置 SSJ_DEBUG=1 可查看详细的调用栈。
 """
 
@@ -26,6 +29,7 @@ import traceback
 from collections.abc import Callable
 
 SHORTCUTS = {
+    "setup": "setup",
     "import": "ssj_import",
     "export": "ssj_export",
     "load-defaults": "load_defaults",
@@ -35,6 +39,10 @@ SHORTCUTS = {
     "backup": "backup",
     "restore": "restore",
 }
+
+# ``ssj manage`` subcommands that must not migrate first (they inspect or make migrations).
+NO_MIGRATE = {"migrate", "makemigrations", "showmigrations", "sqlmigrate", "squashmigrations"}
+NO_MIGRATE |= {"check", "help", "version", "--help", "-h", "--version"}
 
 # Django's and argparse's own option help, in Chinese.
 OPTION_HELP = {
@@ -138,12 +146,32 @@ def serve_parser() -> argparse.ArgumentParser:
     return localise_parser(parser)
 
 
+def where() -> str:
+    """The data folder and database in use, for the first line of every command."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if "sqlite" in db["ENGINE"]:
+        store = f"SQLite {db['NAME']}"
+    else:
+        store = f"PostgreSQL {db.get('HOST') or 'localhost'}/{db.get('NAME')}"
+    return f"数据目录：{settings.DATA_DIR}（数据库：{store}）"
+
+
+def prepare_database() -> None:
+    """Say which data folder is in use and apply pending migrations, as ``serve`` does."""
+    from django.core.management import call_command
+
+    print(where(), file=sys.stderr, flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+
+
 def serve(argv: list[str]) -> int:
     args = serve_parser().parse_args(argv)
     _django_setup()
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=0)
+    prepare_database()
     if args.demo:
         call_command("load_demo")
     url = f"http://{args.host}:{args.port}/"
@@ -186,10 +214,23 @@ def run_command(name: str, argv: list[str]) -> int:
     command, parser = command_parser(name)
     options = vars(parser.parse_args(argv))
     args = options.pop("args", ())
+    prepare_database()
     try:
         command.execute(*args, **options)
     finally:
         connections.close_all()
+    return 0
+
+
+def manage(argv: list[str]) -> int:
+    """``ssj manage …``: any Django command, on a migrated database unless it is about
+    migrations or help."""
+    from django.core.management import execute_from_command_line
+
+    _django_setup()
+    if argv and argv[0] not in NO_MIGRATE and not {"-h", "--help"} & set(argv):
+        prepare_database()
+    execute_from_command_line(["ssj manage", *argv])
     return 0
 
 
@@ -238,10 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "serve":
         return guarded(lambda: serve(rest))
     if command == "manage":
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
-        from django.core.management import execute_from_command_line
-
-        return guarded(lambda: execute_from_command_line(["ssj manage", *rest]))
+        return guarded(lambda: manage(rest))
     if command in SHORTCUTS:
         return guarded(lambda: run_command(command, rest))
     print(f"未知命令：{command}\n", file=sys.stderr)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "shuangsuiji.inspections",
     "shuangsuiji.reports",
     "shuangsuiji.portal",
+    "shuangsuiji.onboarding",
 ]
 
 MIDDLEWARE = [

@@ -78,10 +78,12 @@ def _task_block(task: Task, day: datetime.date) -> dict:
         },
         "roster_rules": {
             "rating_day": day.isoformat(),
+            "rating_basis": task.rating_basis,
             "exclude_deregistered": task.exclude_deregistered,
             "exclude_suspended": task.exclude_suspended,
             "recent_days": task.recent_days,
             "exclude_drawn_in_plan": task.exclude_drawn_in_plan,
+            "max_inspections_per_year": task.max_inspections_per_year,
         },
     }
 
@@ -137,7 +139,10 @@ def freeze_announcement(
         announced_at=moment.isoformat(),
         rounding=task.rounding,
         excluded=roster.announcement_excluded(),
-        extra=_task_block(task, moment.date()),
+        extra={
+            **_task_block(task, roster.rating_day),
+            "accounting": roster.announcement_accounting(),
+        },
         inspectors=engine.inspector_pool(task, pool, conflicts),
     )
     announcement = json.loads(canonical_json(announcement))  # plain JSON, as stored

@@ -86,6 +86,8 @@ class TaskForm(TextGuardMixin, forms.ModelForm):
             "exclude_suspended",
             "recent_days",
             "exclude_drawn_in_plan",
+            "max_inspections_per_year",
+            "rating_basis",
         ]
         widgets = {
             "window_start": DATE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, TextChoices
 from simple_history.models import HistoricalRecords
 
 from shuangsuiji.core.labels import percent
@@ -34,6 +34,23 @@ class ExclusionReason(models.TextChoices):
     SUSPENDED = "suspended", "停业"
     INSPECTED_RECENTLY = "inspected-within-window", "近期已被同一部门检查"
     DRAWN_IN_PLAN = "drawn-in-plan", "已在本计划其他任务中就相同事项被抽中"
+    YEARLY_LIMIT = "yearly-limit", "本年度已达同一部门检查次数上限"
+
+
+class ScopeFilter(TextChoices):
+    """Why an entity of the task's region is outside the task's scope (not a draw rule)."""
+
+    INDUSTRY_EMPTY = "industry-empty", "未填写行业"
+    INDUSTRY_OTHER = "industry-not-in-scope", "行业不在本任务范围"
+    UNRATED = "unrated", "在评级日无风险等级"
+    CLASS_NOT_IN_SCOPE = "class-not-in-scope", "风险等级不在本任务抽查范围"
+
+
+class RatingBasis(TextChoices):
+    """Which day's risk classes the roster uses (frozen in the announcement)."""
+
+    FREEZE_DATE = "freeze-date", "公告（冻结）当日有效的风险等级"
+    PLAN_START = "plan-start", "计划检查时间起始日有效的风险等级"
 
 
 class PlanQuerySet(RegionScopedQuerySet):
@@ -124,6 +141,17 @@ class Task(models.Model):
     exclude_drawn_in_plan = models.BooleanField(
         "排除本计划其他任务中就相同事项已抽中的对象", default=True
     )
+    max_inspections_per_year = models.PositiveIntegerField(
+        "同一部门每年对同一对象至多检查 N 次",
+        default=0,
+        help_text="0 表示不限；已达 N 次的对象不进入名录",
+    )
+    rating_basis = models.CharField(
+        "风险等级评级日",
+        max_length=16,
+        choices=RatingBasis.choices,
+        default=RatingBasis.FREEZE_DATE,
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[cooperating_departments, check_items])
 
@@ -151,6 +179,12 @@ class Task(models.Model):
 
     def rate_labels(self) -> str:
         return "、".join(f"{k}类 {bp_to_percent(v)}" for k, v in sorted(self.rates.items()))
+
+    def rating_day(self, freeze_day):
+        """The day whose risk classes count: the freeze day, or the plan's start."""
+        if self.rating_basis == RatingBasis.PLAN_START:
+            return self.plan.period_start
+        return freeze_day
 
     def departments(self) -> list:
         return [self.initiating_department, *self.cooperating_departments.order_by("code")]

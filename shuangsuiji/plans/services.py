@@ -43,6 +43,8 @@ TASK_FIELDS = (
     "exclude_suspended",
     "recent_days",
     "exclude_drawn_in_plan",
+    "max_inspections_per_year",
+    "rating_basis",
 )
 
 

@@ -9,7 +9,7 @@ from django.db import connections, transaction
 from shuangsuiji.audit.services import record, verify_chain
 from shuangsuiji.core.actors import SystemActor
 from shuangsuiji.core.backup import create_backup, restore_backup
-from shuangsuiji.core.demo import load_demo
+from shuangsuiji.onboarding.demo import load_demo
 
 
 def test_a_backup_during_writes_restores_to_an_unbroken_chain(postgres_only, tmp_path):

@@ -10,7 +10,7 @@ from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.audit.services import record, verify_chain
 from shuangsuiji.core.actors import SystemActor
 from shuangsuiji.core.backup import BackupError, backup_models, create_backup, restore_backup
-from shuangsuiji.core.demo import load_demo
+from shuangsuiji.onboarding.demo import load_demo
 from shuangsuiji.registries.models import Entity, Inspector
 
 pytestmark = pytest.mark.django_db(transaction=True)

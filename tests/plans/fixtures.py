@@ -8,8 +8,8 @@ import io
 import pytest
 
 from shuangsuiji.core.actors import SystemActor
-from shuangsuiji.core.demo import load_demo
 from shuangsuiji.core.models import Region
+from shuangsuiji.onboarding.demo import load_demo
 from shuangsuiji.plans.mission import annex_xlsx
 
 PLAN_OPTIONS = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.core.actors import SystemActor
-from shuangsuiji.core.demo import DEMO_PASSWORD, load_demo
+from shuangsuiji.onboarding.demo import DEMO_PASSWORD, load_demo
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "plans-browser"
 ARGS = [

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from shuangsuiji.audit.models import AuditEntry
 from shuangsuiji.core.actors import SystemActor
-from shuangsuiji.core.demo import load_demo
+from shuangsuiji.onboarding.demo import load_demo
 from shuangsuiji.registries.exporting import export_xlsx
 from shuangsuiji.registries.importing import import_file
 from shuangsuiji.registries.importing.schemas import COLUMNS, Kind

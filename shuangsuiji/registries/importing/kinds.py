@@ -201,7 +201,13 @@ def plan_entities(plan: Plan, table: Table, ctx: Context) -> None:
     for chunk in chunks([p.key for p in pending]):
         for entity in Entity.objects.filter(credit_code__in=chunk):
             existing[entity.credit_code] = entity
+    _warn_empty_industry(plan, pending, cols["industry"], has["industry"])
     default_region = ctx.default_region
+    if default_region is None and ctx.region_problem and not has["region"] and pending:
+        # One message for the file, not one per row: the column is missing altogether.
+        if any(p.key not in existing for p in pending):
+            plan.error(0, cols["region"], ctx.region_problem)
+            return
     for planned in pending:
         obj = existing.get(planned.key)
         if obj is None:
@@ -218,6 +224,24 @@ def plan_entities(plan: Plan, table: Table, ctx: Context) -> None:
             changed = planned.changed or planned.extra["new_rating"]
             planned.action = Action.UPDATE if changed else Action.UNCHANGED
         plan.rows.append(planned)
+
+
+EMPTY_INDUSTRY = (
+    "行业为空：该检查对象不属于任何行业，按行业确定范围的抽查任务不会抽到它"
+    "（任务预览中列为“未填写行业”）"
+)
+
+
+def _warn_empty_industry(plan: Plan, pending: list[PlannedRow], column, has_column) -> None:
+    """Warn (not refuse) about entities that would fall outside every industry filter.
+
+    Without the column, new entities take the model's default industry (网吧)."""
+    if not has_column:
+        return
+    empty = [p.row for p in pending if not p.values.get("industry")]
+    if empty:
+        rows = "、".join(str(r) for r in empty[:20]) + ("……" if len(empty) > 20 else "")
+        plan.warn(0, column, f"{len(empty)} 行{EMPTY_INDUSTRY}：第 {rows} 行")
 
 
 def plan_keys(plan: Plan) -> set[str]:

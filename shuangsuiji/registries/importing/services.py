@@ -34,9 +34,11 @@ PERMISSIONS = {
 }
 FILE_COLUMN = "文件"
 NO_REGION = (
-    "未填写行政区划，也没有默认行政区划：请在文件中填写“行政区划”列，"
+    "未填写行政区划，而系统中有多个区县、没有默认区县：请在文件中填写“行政区划”列，"
     "或选择默认行政区划（命令行用 --region 指定 6 位代码）"
 )
+NO_DISTRICT = "尚未设置任何区县：请先运行 ssj setup --region 6位行政区划代码（如 410402）"
+NO_ROWS = "文件中没有数据行（只有表头）"
 
 
 class UploadError(ValueError):
@@ -82,9 +84,16 @@ def default_region(actor, region_code: str | None) -> tuple[Region | None, str]:
     department = getattr(actor, "department", None)
     if department is not None:
         return department.region, ""
-    regions = list(Region.objects.all()[:2])
-    if len(regions) == 1:
-        return regions[0], ""
+    # A district is a region with departments (``ssj setup`` gives it a joint office);
+    # its province and city above it are not places to import into.
+    districts = list(Region.objects.filter(department__isnull=False).distinct()[:2])
+    if len(districts) == 1:
+        return districts[0], ""
+    if not districts:
+        regions = list(Region.objects.all()[:2])
+        if len(regions) == 1:
+            return regions[0], ""
+        return None, NO_DISTRICT if not regions else NO_REGION
     return None, NO_REGION
 
 
@@ -116,6 +125,8 @@ def build_plan(
             plan.error(0, "默认行政区划", ctx.region_problem)
             return plan, ctx
     PLANNERS[kind](plan, table, ctx)
+    if plan.ok and plan.total_rows == 0:
+        plan.error(0, FILE_COLUMN, NO_ROWS)
     return plan, ctx
 
 
