@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/inspections/", include("shuangsuiji.inspections.urls")),
     path("staff/reports/", include("shuangsuiji.reports.urls")),
     path("staff/audit/", include("shuangsuiji.audit.urls")),
+    path("staff/setup/", include("shuangsuiji.onboarding.urls")),
     path("portal/", include("shuangsuiji.portal.urls")),
     path("admin/", admin.site.urls),
 ]

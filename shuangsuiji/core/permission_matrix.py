@@ -125,6 +125,8 @@ MATRIX: dict[str, Rule] = {
     "home-root": page(STAFF),
     "core:home": page(STAFF),
     "core:system": page(OFFICE_AND_AUDITOR),
+    # Setting a district up is the installer's: superusers only (no role of the matrix).
+    "onboarding:setup": form(expect(DENY)),
     "accounts:login": page(PUBLIC),
     "accounts:logout": Rule(
         (Case("post", PUBLIC, methods=("POST",), login_redirect_allowed=True),),

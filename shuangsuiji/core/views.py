@@ -26,7 +26,11 @@ def home(request):
         home_panels = None
     if home_panels is not None:
         extra = home_panels(user)
-    return render(request, "core/home.html", {"counts": counts, "panels": extra, "title": "工作台"})
+    # A superuser on a fresh installation is pointed at the first-run page (开通区县).
+    Department = apps.get_model("core", "Department")
+    first_run = user.is_superuser and not Department.objects.filter(is_joint_office=True).exists()
+    context = {"counts": counts, "panels": extra, "title": "工作台", "first_run": first_run}
+    return render(request, "core/home.html", context)
 
 
 @staff_view("audit.view")

@@ -92,7 +92,7 @@ def set_up_district(
 ) -> SetupResult:
     """Set the district up (idempotent). ``departments``: (short name, name) pairs; when
     none are given, the industry's default pair (文广旅局, 公安分局)."""
-    ensure(actor, "core.change_organisation")
+    ensure(actor, "onboarding.set_up_district")
     code = (region_code or "").strip()
     district = _region_chain(actor, code)
     before = {d.code for d in Department.objects.filter(region=district)}

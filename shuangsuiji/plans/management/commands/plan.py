@@ -91,6 +91,10 @@ class Command(BaseCommand):
         p = sub.add_parser("sample", help="写出使命文件附件 1（2023 年三个任务）的 xlsx 样例")
         p.add_argument("output", help="写出的 xlsx 文件")
 
+        p = sub.add_parser("preview", help="预览任务的检查对象名录与每户的去向（不写入）")
+        p.add_argument("task", help="任务 id 或任务编号")
+        p.add_argument("--date", type=datetime.date.fromisoformat, help="冻结日（默认今天）")
+
         p = sub.add_parser("announce", help="冻结并公告")
         p.add_argument("task", help="任务 id 或任务编号")
         p.add_argument("--code", required=True, help="抽取编号")
@@ -186,6 +190,22 @@ class Command(BaseCommand):
             raise CommandError(f"找不到抽取 {code}")
         return draw
 
+    def do_preview(self, actor, o):
+        from shuangsuiji.plans.roster import compute_roster
+
+        task = self._task(o["task"])
+        roster = compute_roster(task, o.get("date"))
+        self.stdout.write(
+            f"任务 {task.code}：区划 {task.region.code} 全部 {roster.total} 户，"
+            f"风险等级按 {roster.rating_day} 有效的评级"
+        )
+        for _, label, n in roster.counts():
+            self.stdout.write(f"  {label}：{n}")
+        if roster.industry_empty:
+            self.stdout.write(f"警告：{len(roster.industry_empty)} 户未填写行业，不会被抽到")
+        for note in roster.notes:
+            self.stdout.write(f"说明：{note}")
+
     def do_announce(self, actor, o):
         draw = draws.freeze_announcement(
             actor,
@@ -199,6 +219,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {key} 类：基数 {len(value['ids'])}，比例 {percent(value['rate_bp'])}"
             )
+        accounting = draw.announcement.get("accounting")
+        if accounting:
+            parts = [f"进入名录 {accounting['in_roster']}"]
+            for group, word in (("excluded", "排除"), ("out_of_scope", "不在范围")):
+                for value in accounting[group].values():
+                    parts.append(f"{word}：{value['label']} {value['count']}")
+            self.stdout.write(f"  全部 {accounting['total']} 户：{'；'.join(parts)}")
 
     def do_reveal(self, actor, o):
         draw = draws.reveal_draw(actor, self._draw(o["draw"]), beacon=o["beacon"])
