@@ -11,7 +11,7 @@ from shuangsuiji.core.validation import TextGuardMixin
 from shuangsuiji.drawengine import INSPECTOR_CHANGE_REASONS, SUBSTITUTION_REASONS
 from shuangsuiji.registries.models import CheckItem, RiskClass
 
-from .models import BeaconKind, Plan, Rounding, Task, TeamMode
+from .models import BeaconKind, Plan, RatingBasis, Rounding, Task, TeamMode
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -103,13 +103,16 @@ class TaskForm(TextGuardMixin, forms.ModelForm):
         self.instance.plan = plan
         self.fields["code"].required = False
         self.fields["code"].help_text = "留空则自动生成，如 2023-410402-01"
+        # Rules added later keep their model defaults when a client leaves them out.
+        for name in ("max_inspections_per_year", "rating_basis"):
+            self.fields[name].required = False
         self.fields["check_items"].queryset = CheckItem.objects.filter(active=True).select_related(
             "department"
         )
         self.fields["check_items"].label_from_instance = lambda i: (
             f"{i.department.short_name or i.department.name} {i.code} {i.title}"
         )
-        departments = Department.objects.filter(active=True)
+        departments = Department.objects.filter(active=True, is_joint_office=False)
         self.fields["initiating_department"].queryset = departments
         self.fields["cooperating_departments"].queryset = departments
         if not self.instance.pk:
@@ -123,6 +126,12 @@ class TaskForm(TextGuardMixin, forms.ModelForm):
                 self.initial[f"rate_{key}"] = Decimal(bp) / 100
             values = list(self.instance.members_per_department.values())
             self.initial["members"] = values[0] if values else 1
+
+    def clean_max_inspections_per_year(self):
+        return self.cleaned_data.get("max_inspections_per_year") or 0
+
+    def clean_rating_basis(self):
+        return self.cleaned_data.get("rating_basis") or RatingBasis.FREEZE_DATE
 
     def clean(self):
         data = super().clean()
