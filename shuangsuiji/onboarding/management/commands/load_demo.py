@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from shuangsuiji.core.actors import actor_for
-from shuangsuiji.onboarding.demo import account_lines, load_demo
 from shuangsuiji.core.errors import Forbidden
+from shuangsuiji.onboarding.demo import account_lines, load_demo
 
 
 class Command(BaseCommand):
