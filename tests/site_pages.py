@@ -155,6 +155,15 @@ def load_demo_site():
         now=ANNOUNCED_AT,
     )
     revealed = reveal_draw(office, first, beacon="9319 / 12 2 5 8 10")
+    # One inspector change, so its reason is on the inspection pages.
+    from shuangsuiji.inspections.models import Inspection
+    from shuangsuiji.plans.draws import change_inspector
+
+    inspection = Inspection.objects.filter(draw=revealed).order_by("pk").first()
+    member = inspection.team.order_by("pk").last()
+    change_inspector(
+        office, inspection, outgoing=member.inspector.certificate_no, reason="sick-leave"
+    )
     announced = freeze_announcement(
         office,
         tasks[1],

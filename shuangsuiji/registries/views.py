@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from shuangsuiji.core.access import staff_view
+from shuangsuiji.core.errors import add_to_form
 
 from .models import CheckItem, Conflict, Entity, Inspector
 
@@ -38,8 +39,8 @@ def paginate(request, qs, per_page: int = PAGE_SIZE) -> Page:
 
 
 def add_service_error(form, exc: ValidationError) -> None:
-    """Show a ValidationError raised by a service on the form."""
-    form.add_error(None, exc.messages)
+    """Show a service error on the form, on its field when it names one."""
+    add_to_form(form, exc)
 
 
 def conflicts_visible_to(user):
