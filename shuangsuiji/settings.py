@@ -36,7 +36,7 @@ ALLOWED_HOSTS = env.list("SSJ_ALLOWED_HOSTS", default=["127.0.0.1", "localhost",
 CSRF_TRUSTED_ORIGINS = env.list("SSJ_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "shuangsuiji.accounts.admin_config.SuperuserAdminConfig",  # the admin: superusers only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "shuangsuiji.core",
@@ -72,11 +73,13 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "shuangsuiji.core.middleware.RejectNulMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked login into a 429 (accounts.throttle)
     # Last, so it maps every exception a view raises (DomainError, DoesNotExist, busy DB).
     "shuangsuiji.core.error_handling.DomainErrorMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked logins before any password check
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -183,6 +186,32 @@ if HTTPS:
     SECURE_HSTS_SECONDS = env.int("SSJ_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Login throttling (django-axes, see accounts/throttle.py): per (account, client address),
+# growing cool-offs, a hard lock only after failures from many addresses.
+SSJ_LOGIN_MAX_FAILURES = env.int("SSJ_LOGIN_MAX_FAILURES", default=5)
+SSJ_LOGIN_COOLOFF_MINUTES = env.int("SSJ_LOGIN_COOLOFF_MINUTES", default=15)
+SSJ_LOGIN_MAX_COOLOFF_HOURS = env.int("SSJ_LOGIN_MAX_COOLOFF_HOURS", default=24)
+SSJ_LOGIN_MEMORY_HOURS = env.int("SSJ_LOGIN_MEMORY_HOURS", default=24)
+SSJ_LOGIN_LOCK_ADDRESSES = env.int("SSJ_LOGIN_LOCK_ADDRESSES", default=10)
+# Client address behind a reverse proxy: the header it sets (X-Forwarded-For, X-Real-IP).
+SSJ_TRUSTED_PROXY_HEADER = env.str("SSJ_TRUSTED_PROXY_HEADER", default="")
+SSJ_TRUSTED_PROXY_COUNT = env.int("SSJ_TRUSTED_PROXY_COUNT", default=1)
+AXES_ENABLED = env.bool("SSJ_LOGIN_THROTTLE", default=True)
+AXES_HANDLER = "shuangsuiji.accounts.throttle.ThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = SSJ_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = "shuangsuiji.accounts.throttle.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a refused try does not prolong a lock
+AXES_USERNAME_CALLABLE = "shuangsuiji.accounts.throttle.username_of"
+AXES_CLIENT_IP_CALLABLE = "shuangsuiji.accounts.throttle.client_ip"
+AXES_LOCKOUT_CALLABLE = "shuangsuiji.accounts.throttle.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False  # the handler keeps its own failure memory
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log
+AXES_ENABLE_ADMIN = False  # locks are lifted on the staff page, through a service
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

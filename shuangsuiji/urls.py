@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from shuangsuiji.core import views as core_views
 
-admin.site.site_header = "双随机、一公开 管理后台"
-admin.site.site_title = "双随机管理后台"
-
 handler400 = "shuangsuiji.core.error_handling.bad_request"
 handler403 = "shuangsuiji.core.error_handling.permission_denied"
 handler404 = "shuangsuiji.core.error_handling.page_not_found"
@@ -15,6 +12,7 @@ urlpatterns = [
     path("", core_views.home, name="home-root"),
     path("staff/", include("shuangsuiji.core.urls")),
     path("accounts/", include("shuangsuiji.accounts.urls")),
+    path("staff/accounts/", include("shuangsuiji.accounts.urls_staff")),
     path("staff/registries/", include("shuangsuiji.registries.urls")),
     path("staff/plans/", include("shuangsuiji.plans.urls")),
     path("staff/inspections/", include("shuangsuiji.inspections.urls")),

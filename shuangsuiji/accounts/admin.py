@@ -1,8 +1,8 @@
-"""Accounts in the admin: users with their department and roles (groups).
+"""Accounts in the admin (superusers only): users with their department and roles (groups).
 
-Joint-office admins (with ``is_staff``) and superusers manage accounts here. Only a
-superuser may grant superuser status or individual permissions. Every save writes an
-audit record.
+The site (``accounts.admin_site``) audits every add, change and delete; a password set
+here is audited as ``user.password_reset`` (the password itself is never recorded).
+Joint-office admins manage the accounts of their region on the staff pages instead.
 """
 
 from __future__ import annotations
@@ -13,26 +13,17 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from shuangsuiji.audit.services import record
 from shuangsuiji.core.admin import RulesAdminMixin
-from shuangsuiji.core.snapshots import snapshot
 
+from .admin_site import ADMIN_CHANGE, AuditedAdminMixin
 from .models import User
-
-_SNAPSHOT_EXCLUDE = ("password", "last_login", "updated_at")
-
-
-def _user_snapshot(user: User) -> dict | None:
-    data = snapshot(user, exclude=_SNAPSHOT_EXCLUDE)
-    if data is not None and user.pk:
-        data["groups"] = sorted(user.groups.values_list("name", flat=True))
-    return data
+from .services import PASSWORD_RESET, user_snapshot
 
 
 @admin.register(User)
-class UserAdmin(RulesAdminMixin, BaseUserAdmin):
-    list_display = ("username", "full_name", "department", "role_list", "is_active", "is_staff")
-    list_filter = ("is_active", "is_staff", "groups", "department")
+class UserAdmin(AuditedAdminMixin, RulesAdminMixin, BaseUserAdmin):
+    list_display = ("username", "full_name", "department", "role_list", "is_active", "is_superuser")
+    list_filter = ("is_active", "is_superuser", "groups", "department")
     search_fields = ("username", "full_name", "email")
     list_select_related = ("department",)
     ordering = ("username",)
@@ -60,41 +51,24 @@ class UserAdmin(RulesAdminMixin, BaseUserAdmin):
     def role_list(self, obj: User) -> str:
         return "、".join(obj.role_labels) or "—"
 
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += ["is_superuser", "user_permissions"]
-        return fields
+    def audit_snapshot(self, obj):
+        obj._role_cache = None
+        return user_snapshot(obj)
 
-    def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            before = _user_snapshot(User.objects.get(pk=obj.pk)) if change else None
-            super().save_model(request, obj, form, change)
-            obj._ssj_audit_before = before
+    def audit_action(self, request, obj, flag):
+        if flag == ADMIN_CHANGE and getattr(request, "_ssj_password_change", False):
+            return PASSWORD_RESET
+        return flag
 
-    def save_related(self, request, form, formsets, change):
+    def user_change_password(self, request, id, form_url=""):
+        request._ssj_password_change = True
         with transaction.atomic():
-            super().save_related(request, form, formsets, change)
-            obj = form.instance
-            obj._role_cache = None
-            record(
-                request.user,
-                "user.update" if change else "user.create",
-                obj,
-                before=getattr(obj, "_ssj_audit_before", None),
-                after=_user_snapshot(obj),
-            )
+            return super().user_change_password(request, id, form_url)
 
 
 admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(RulesAdminMixin, BaseGroupAdmin):
+class GroupAdmin(AuditedAdminMixin, RulesAdminMixin, BaseGroupAdmin):
     """Roles are groups; their names are fixed by ``accounts.Role``."""
-
-    def has_add_permission(self, request, *args):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser

@@ -19,7 +19,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from . import (
             permissions,  # noqa: F401  (registers the permission rules)
-            throttle,  # noqa: F401  (connects the login signal receivers)
+            throttle,  # noqa: F401  (connects the login and lock-out receivers)
         )
 
         post_migrate.connect(_ensure_groups, sender=self)

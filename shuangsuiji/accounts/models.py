@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+
+from shuangsuiji.core.models import RegionScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -13,6 +15,16 @@ class Role(models.TextChoices):
     DEPARTMENT_ADMIN = "department_admin", "部门管理员"
     INSPECTOR = "inspector", "执法检查人员"
     AUDITOR = "auditor", "审计员（只读）"
+
+
+class UserQuerySet(RegionScopedQuerySet):
+    """Accounts by the region of their department; accounts without one only for "" scope."""
+
+    region_code_path = "department__region__code"
+
+
+class AccountManager(UserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
 
 
 class User(AbstractUser):
@@ -25,6 +37,8 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
     )
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = "用户"
@@ -65,17 +79,53 @@ class User(AbstractUser):
         return self.department.region.scope_prefix
 
 
-class LoginFailure(models.Model):
-    """One failed login, kept for throttling and lockout (see accounts.throttle)."""
+class AccountLockQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(lifted_at__isnull=True)
+
+
+class AccountLock(models.Model):
+    """A hard lock of one account name after failed logins from many addresses.
+
+    Throttling per (account, address) is django-axes' job (``accounts.throttle``); this
+    lock is set only when failures come from ``SSJ_LOGIN_LOCK_ADDRESSES`` different
+    addresses, and stays until an admin lifts it (``services.unlock_account``).
+    """
 
     username = models.CharField("用户名", max_length=150, db_index=True)
-    ip = models.GenericIPAddressField("IP 地址", null=True, blank=True)
-    at = models.DateTimeField("时间", db_index=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name="账号",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="locks",
+    )
+    locked_at = models.DateTimeField("锁定时间")
+    addresses = models.PositiveIntegerField("失败来源地址数")
+    lifted_at = models.DateTimeField("解除时间", null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User,
+        verbose_name="解除人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = AccountLockQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录"
-        indexes = [models.Index(fields=["username", "at"])]
+        verbose_name = "账号锁定"
+        verbose_name_plural = "账号锁定"
+        ordering = ["-locked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["username"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="one_active_lock_per_username",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.username} 锁定于 {self.locked_at:%Y-%m-%d %H:%M}"

@@ -69,6 +69,8 @@ rules.add_perm(
 rules.add_perm("registries.import_department_data", is_joint_office_admin | is_department_admin)
 rules.add_perm("registries.export", is_staff_member)
 rules.add_perm("core.change_organisation", is_joint_office_admin)
+# Accounts of the region and login locks (staff pages; the user service checks again).
+rules.add_perm("accounts.manage_users", is_joint_office_admin)
 
 # Plans and draws (计划、任务、摇号).
 rules.add_perm("plans.view", is_staff_member)

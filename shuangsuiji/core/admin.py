@@ -1,7 +1,8 @@
 """Admin for the organisation. Writes go through :mod:`shuangsuiji.core.services`.
 
-The admin is for joint-office admins (with ``is_staff``) and superusers; permissions come
-from the rules in ``accounts.permissions``, not from Django's per-model permissions.
+The admin is for superusers only (``accounts.admin_site.SuperuserAdminSite``); inside it,
+permissions come from the rules in ``accounts.permissions``, not from Django's per-model
+permissions.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class ReadOnlyAdminMixin(RulesAdminMixin):
 class ServiceAdminMixin(RulesAdminMixin):
     """Saves through ``create_service`` / ``update_service`` (transaction, ensure, audit)."""
 
+    audited_by_service = True  # the service writes the audit row (see accounts.admin_site)
     create_service = None
     update_service = None
     service_fields: tuple[str, ...] = ()

@@ -120,6 +120,21 @@ def scoped(row: dict[str, str], own: dict[str, str], other: dict[str, str]) -> R
     return Rule((Case("own-district", row, own), Case("other-district", HIDDEN_FROM_STAFF, other)))
 
 
+def _office_scoped(key: str, methods: tuple[str, ...]) -> Rule:
+    """A joint-office page on an object of the own district and of the other one."""
+    return Rule(
+        (
+            Case("own-district", OFFICE, {"pk": key}, methods),
+            Case(
+                "other-district",
+                expect(DENY, joint_office_admin=HIDDEN),
+                {"pk": f"{key}_weidong"},
+                methods,
+            ),
+        )
+    )
+
+
 MATRIX: dict[str, Rule] = {
     # Start page, login.
     "home-root": page(STAFF),
@@ -132,6 +147,17 @@ MATRIX: dict[str, Rule] = {
         (Case("post", PUBLIC, methods=("POST",), login_redirect_allowed=True),),
         note="logout is POST-only and redirects to the login page",
     ),
+    # Accounts of the region and login locks (joint office; another district's: 404).
+    "users:list": page(OFFICE),
+    "users:create": form(OFFICE),
+    "users:detail": _office_scoped("account", ("GET",)),
+    "users:roles": _office_scoped("account", ("POST",)),
+    "users:department": _office_scoped("account", ("POST",)),
+    "users:password": _office_scoped("account", ("POST",)),
+    "users:active": _office_scoped("account", ("POST",)),
+    "users:locks": page(OFFICE),
+    "users:lock-lift": _office_scoped("lock", ("POST",)),
+    "users:throttle-clear": post(OFFICE),
     # 一单两库: entities.
     "registries:index": page(STAFF),
     "registries:entity-list": page(STAFF),

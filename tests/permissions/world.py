@@ -202,6 +202,26 @@ def build_world() -> World:
             "inspection_weidong": Inspection.objects.get(draw=w_draw),
         }
     )
+    world.update(_accounts(users, weidong))
     for user in [*users.values(), *weidong.values()]:
         world.uploads[user.pk] = _upload(user)
     return world
+
+
+def _accounts(users, weidong) -> dict:
+    """Accounts and hard login locks of each district (the account pages)."""
+    from shuangsuiji.accounts.models import AccountLock
+
+    own, other = users[m.INSPECTOR_OFF_TEAM], weidong[m.INSPECTOR_ON_TEAM]
+
+    def lock(user):
+        return AccountLock.objects.create(
+            username=user.username, user=user, locked_at=ANNOUNCED_AT, addresses=10
+        )
+
+    return {
+        "account": own,
+        "account_weidong": other,
+        "lock": lock(own),
+        "lock_weidong": lock(other),
+    }

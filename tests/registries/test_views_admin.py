@@ -35,18 +35,41 @@ def test_anonymous_visitors_are_sent_to_the_admin_login(client):
     assert response.status_code == 302
 
 
-def test_a_staff_flagged_auditor_cannot_manage_accounts(client, erin):
+def test_a_staff_flagged_auditor_cannot_enter_the_admin(client, erin):
     erin.is_staff = True
     erin.save(update_fields=["is_staff"])
     client.force_login(erin)
-    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
-    assert client.get(reverse("admin:audit_auditentry_changelist")).status_code == 200
+    for name in ("accounts_user_changelist", "audit_auditentry_changelist"):
+        response = client.get(reverse(f"admin:{name}"))
+        assert response.status_code == 302 and "/admin/login/" in response.url
 
 
-def test_the_joint_office_admin_opens_every_changelist(client, alice_staff, culture):
+def test_a_staff_flagged_joint_office_admin_is_sent_to_the_admin_login(client, alice_staff):
+    client.force_login(alice_staff)
+    for name in ("index", "accounts_user_changelist", "core_department_changelist"):
+        response = client.get(reverse(f"admin:{name}"))
+        assert response.status_code == 302 and "/admin/login/" in response.url, name
+
+
+def test_a_staff_flagged_joint_office_admin_cannot_set_a_superusers_password(
+    client, alice_staff, root
+):
+    old = root.password
+    client.force_login(alice_staff)
+    response = client.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "Taken-over-2026", "password2": "Taken-over-2026"},
+    )
+    assert response.status_code == 302 and "/admin/login/" in response.url
+    root.refresh_from_db()
+    assert root.password == old
+    assert not AuditEntry.objects.filter(action__startswith="user.").exists()
+
+
+def test_the_superuser_opens_every_changelist(client, root, culture):
     factories.entity()
     factories.inspector(culture)
-    client.force_login(alice_staff)
+    client.force_login(root)
     for name in (
         "accounts_user",
         "core_region",
@@ -59,6 +82,20 @@ def test_the_joint_office_admin_opens_every_changelist(client, alice_staff, cult
     ):
         response = client.get(reverse(f"admin:{name}_changelist"))
         assert response.status_code == 200, name
+
+
+def test_every_model_admin_on_the_site_is_audited():
+    from django.contrib import admin
+
+    from shuangsuiji.accounts.admin_site import AuditedAdminMixin, SuperuserAdminSite
+
+    assert isinstance(admin.site, SuperuserAdminSite)
+    unaudited = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, AuditedAdminMixin)
+    ]
+    assert unaudited == []
 
 
 def test_the_audit_log_cannot_be_added_changed_or_deleted_in_the_admin(client, root, alice):
@@ -86,8 +123,8 @@ def test_directories_are_read_only_in_the_admin(client, root):
     assert response.status_code == 403
 
 
-def test_a_department_created_in_the_admin_goes_through_the_service(client, alice_staff, culture):
-    client.force_login(alice_staff)
+def test_a_department_created_in_the_admin_goes_through_the_service(client, root, culture):
+    client.force_login(root)
     before = AuditEntry.objects.count()
     response = client.post(
         reverse("admin:core_department_add"),
@@ -101,15 +138,15 @@ def test_a_department_created_in_the_admin_goes_through_the_service(client, alic
     )
     assert response.status_code == 302
     assert Department.objects.filter(code="410402-SCJ").exists()
-    assert AuditEntry.objects.count() == before + 1
+    assert AuditEntry.objects.count() == before + 1  # the service's row, not a second one
     assert _last_action() == "department.create"
 
 
-def test_the_joint_office_admin_assigns_department_and_role_with_an_audit_row(
-    client, alice_staff, police_dept, mallory
+def test_the_superuser_assigns_department_and_role_with_an_audit_row(
+    client, root, police_dept, mallory
 ):
     role = Group.objects.get_or_create(name="inspector")[0]
-    client.force_login(alice_staff)
+    client.force_login(root)
     url = reverse("admin:accounts_user_change", args=[mallory.pk])
     assert client.get(url).status_code == 200
     before = AuditEntry.objects.count()
@@ -121,7 +158,6 @@ def test_the_joint_office_admin_assigns_department_and_role_with_an_audit_row(
             "email": "",
             "department": police_dept.pk,
             "is_active": "on",
-            "is_superuser": "on",  # ignored: read-only for non-superusers
             "groups": [role.pk],
         },
     )
@@ -131,4 +167,37 @@ def test_the_joint_office_admin_assigns_department_and_role_with_an_audit_row(
     assert set(mallory.groups.values_list("name", flat=True)) == {"inspector"}
     assert mallory.is_superuser is False
     assert AuditEntry.objects.count() == before + 1
-    assert _last_action() == "user.update"
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry.action == "admin.change" and entry.actor == root
+    assert entry.before_digest != entry.after_digest
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(client, root, alice):
+    client.force_login(root)
+    url = reverse("admin:auth_user_password_change", args=[alice.pk])
+    response = client.post(
+        url, {"password1": "Lantern-river-2026", "password2": "Lantern-river-2026"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    alice.refresh_from_db()
+    assert alice.check_password("Lantern-river-2026")
+    entry = AuditEntry.objects.get(action="user.password_reset")
+    assert entry.actor == root and entry.object_id == str(alice.pk)
+    assert "Lantern-river-2026" not in str(entry.data)
+
+
+def test_a_deletion_through_an_admin_of_the_site_is_audited(rf, root):
+    from django.contrib.admin import ModelAdmin
+
+    from shuangsuiji.accounts.admin_site import SuperuserAdminSite
+
+    site = SuperuserAdminSite(name="test-admin")
+    site.register(Group, ModelAdmin)  # a plain admin: the site makes it audited
+    group = Group.objects.create(name="临时用户组")
+    request = rf.post("/")
+    request.user = root
+    model_admin = site._registry[Group]
+    model_admin.log_deletions(request, Group.objects.filter(pk=group.pk))
+    entry = AuditEntry.objects.get(action="admin.delete")
+    assert entry.actor == root
+    assert entry.object_type == "auth.group" and entry.object_repr == "临时用户组"
