@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 SKIP_PREFIXES = ("admin/",)
 # Downloads and POST-only actions: not pages.
 DOWNLOAD_SUFFIXES = (".xlsx", ".docx", ".json", ".csv", ".txt", ".pdf", ".zip", ".<str:fmt>")
-POST_SUFFIXES = ("remove/", "commit/")
+POST_SUFFIXES = ("remove/", "commit/", "lift/")
 
 BAD_ROWS_CSV = (
     "统一社会信用代码,名称,风险等级,行政区划\n"

@@ -32,17 +32,6 @@ CREATE, ROLES, DEPARTMENT = "user.create", "user.set_roles", "user.set_departmen
 DEACTIVATE, REACTIVATE, PASSWORD_RESET = "user.deactivate", "user.reactivate", "user.password_reset"
 UNLOCK, THROTTLE_CLEARED = "login.account_unlocked", "login.throttle_cleared"
 
-#: Chinese labels of the audit actions written by this app.
-ACTION_LABELS = {
-    CREATE: "新建账号",
-    ROLES: "设置角色",
-    DEPARTMENT: "调整所属部门",
-    DEACTIVATE: "停用账号",
-    REACTIVATE: "启用账号",
-    PASSWORD_RESET: "重置密码",
-    UNLOCK: "解除账号锁定",
-    THROTTLE_CLEARED: "解除登录限速",
-}
 
 _SNAPSHOT_EXCLUDE = ("password", "last_login", "updated_at")
 

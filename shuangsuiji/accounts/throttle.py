@@ -42,12 +42,6 @@ from shuangsuiji.audit.services import record
 
 LOCKOUT, ACCOUNT_LOCKED = "login.lockout", "login.account_locked"
 FAILURE, SUCCESS = "login.failure", "login.success"
-ACTION_LABELS = {
-    FAILURE: "登录失败",
-    SUCCESS: "登录成功",
-    LOCKOUT: "登录限速（同一账号、同一地址）",
-    ACCOUNT_LOCKED: "账号锁定（多个地址登录失败）",
-}
 
 # Lock kinds put on the request for the login form's message.
 LOCK_ADDRESS, LOCK_ACCOUNT = "address", "account"

@@ -102,7 +102,7 @@ def user_create(request):
 def _detail(request, account: User, status: int = 200, **forms):
     account._role_cache = None
     context = {
-        "title": f"账号：{account.username}",
+        "title": "账号详情",
         "account": account,
         "can_change": not account.is_superuser or request.user.is_superuser,
         "roles_form": forms.get("roles_form")
@@ -111,7 +111,7 @@ def _detail(request, account: User, status: int = 200, **forms):
         or DepartmentForm(initial={"department": account.department_id}, user=request.user),
         "password_form": forms.get("password_form") or PasswordResetForm(),
         "locks": AccountLock.objects.active().filter(username=account.username.lower()),
-        "breadcrumbs": _crumbs((account.username, None)),
+        "breadcrumbs": _crumbs(("账号详情", None)),
     }
     return render(request, "accounts/user_detail.html", context, status=status)
 

@@ -26,10 +26,13 @@ PROTOCOL: dict[str, dict[str, str]] = {
 
 # Audit actions: "<object>.<verb>". Exact entries first; others are composed.
 ACTIONS: dict[str, str] = {
+    # accounts.throttle and accounts.services
     "login.success": "登录成功",
-    "login.failed": "登录失败",
-    "login.locked": "账号被锁定",
-    "login.unlocked": "解除登录锁定",
+    "login.failure": "登录失败",
+    "login.lockout": "登录限速（同一账号、同一地址）",
+    "login.account_locked": "账号锁定（多个地址登录失败）",
+    "login.account_unlocked": "解除账号锁定",
+    "login.throttle_cleared": "解除登录限速",
     "logout": "退出登录",
     "draw.announce": "冻结并公告抽取",
     "draw.reveal": "开奖（录入随机数）",
@@ -54,11 +57,12 @@ ACTIONS: dict[str, str] = {
     "demo.entities": "加载演示检查对象",
     "demo.inspectors": "加载演示执法人员",
     "demo.accounts": "加载演示账号",
-    "user.set_password": "设置密码",
-    "user.reset_password": "重置密码",
+    "user.create": "新建账号",
+    "user.set_roles": "设置角色",
+    "user.set_department": "调整所属部门",
+    "user.password_reset": "重置密码",
     "user.deactivate": "停用账号",
-    "user.activate": "启用账号",
-    "user.set_role": "修改角色",
+    "user.reactivate": "启用账号",
     "admin.change": "管理后台修改",
     "admin.add": "管理后台新增",
     "admin.delete": "管理后台删除",

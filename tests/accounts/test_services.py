@@ -154,3 +154,27 @@ def test_a_superuser_may_change_another_superuser(root, culture):
     services.reset_password(root, other, NEW_PASSWORD)
     other.refresh_from_db()
     assert other.check_password(NEW_PASSWORD)
+
+
+def test_every_account_and_login_action_has_a_chinese_label():
+    from shuangsuiji.accounts import admin_site, throttle
+    from shuangsuiji.core.labels import ACTIONS
+
+    codes = {
+        services.CREATE,
+        services.ROLES,
+        services.DEPARTMENT,
+        services.DEACTIVATE,
+        services.REACTIVATE,
+        services.PASSWORD_RESET,
+        services.UNLOCK,
+        services.THROTTLE_CLEARED,
+        throttle.FAILURE,
+        throttle.SUCCESS,
+        throttle.LOCKOUT,
+        throttle.ACCOUNT_LOCKED,
+        admin_site.ADMIN_ADD,
+        admin_site.ADMIN_CHANGE,
+        admin_site.ADMIN_DELETE,
+    }
+    assert sorted(codes - set(ACTIONS)) == []
