@@ -164,6 +164,9 @@ def prepare_database() -> None:
 
     print(where(), file=sys.stderr, flush=True)
     call_command("migrate", interactive=False, verbosity=0)
+    from shuangsuiji.registries.middleware import refresh_once_a_day
+
+    refresh_once_a_day()  # ratings dated in the future that came into force since
 
 
 def serve(argv: list[str]) -> int:

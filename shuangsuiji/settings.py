@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "shuangsuiji.registries.middleware.RiskClassCache",
     "shuangsuiji.core.middleware.RejectNulMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked login into a 429 (accounts.throttle)
     # Last, so it maps every exception a view raises (DomainError, DoesNotExist, busy DB).

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from shuangsuiji import creditcode
@@ -60,17 +61,41 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def refresh_risk_class(entity_ids: Iterable[int] | None = None) -> int:
-    """Recompute the cached current class (latest rating effective today)."""
-    latest = (
-        RiskRating.objects.filter(entity=OuterRef("pk"), effective_date__lte=_today())
+def _class_in_force(day: datetime.date) -> Subquery:
+    return Subquery(
+        RiskRating.objects.filter(entity=OuterRef("pk"), effective_date__lte=day)
         .order_by("-effective_date", "-pk")
         .values("risk_class")[:1]
     )
+
+
+def refresh_risk_class(
+    entity_ids: Iterable[int] | None = None, day: datetime.date | None = None
+) -> int:
+    """Recompute the cached current class (latest rating effective today, or on ``day``)."""
     qs = Entity.objects.all()
     if entity_ids is not None:
         qs = qs.filter(pk__in=list(entity_ids))
-    return qs.update(risk_class=Subquery(latest))
+    return qs.update(risk_class=Coalesce(_class_in_force(day or _today()), Value("")))
+
+
+def refresh_due_risk_classes(day: datetime.date | None = None) -> int:
+    """Bring the cached class up to date where a future-dated rating came into force.
+
+    Touches only the entities whose cache differs from the class in force; returns how
+    many. Run once a day by :class:`~shuangsuiji.registries.middleware.RiskClassCache`
+    and by every ``ssj`` command (the cache is derived data: no audit row).
+    """
+    day = day or _today()
+    stale = (
+        Entity.objects.annotate(in_force=Coalesce(_class_in_force(day), Value("")))
+        .exclude(risk_class=F("in_force"))
+        .values_list("pk", flat=True)
+    )
+    ids = list(stale)
+    for start in range(0, len(ids), 500):
+        refresh_risk_class(ids[start : start + 500], day)
+    return len(ids)
 
 
 @transaction.atomic
