@@ -85,6 +85,12 @@ class Department(models.Model):
         default=False,
         help_text="本区划“双随机、一公开”联席会议办公室：联席办管理员所属的机构，每个区划至多一个。",
     )
+    aliases = models.TextField(
+        "别名",
+        blank=True,
+        help_text="公文和表格中对本部门的其他称呼，每行一个（如“区文化广电和旅游局”）；"
+        "导入附件 1 时在本行政区划内按别名查找部门",
+    )
 
     objects = DepartmentQuerySet.as_manager()
 
@@ -104,10 +110,48 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def alias_list(self) -> list[str]:
+        return split_aliases(self.aliases)
+
+    def clean(self) -> None:
+        """An alias may not name another department of the same region."""
+        from django.core.exceptions import ValidationError
+
+        mine = set(self.alias_list)
+        if not mine or not self.region_id:
+            return
+        others = Department.objects.filter(region_id=self.region_id).exclude(pk=self.pk)
+        for other in others:
+            taken = mine & {other.code, other.name, other.short_name, *other.alias_list}
+            if taken:
+                raise ValidationError(
+                    {"aliases": f"别名“{'、'.join(sorted(taken))}”已用于同一区划的“{other.name}”"}
+                )
+
     @classmethod
-    def lookup(cls, value: str) -> Department | None:
-        """Find a department by code, name or short name (used by imports)."""
+    def lookup(cls, value: str, region: Region | None = None) -> Department | None:
+        """Find a department by code, name or short name (used by imports).
+
+        With ``region``, only departments of that region (and the regions inside it) are
+        considered, and their aliases count too (the names a mission document uses)."""
         value = (value or "").strip()
         if not value:
             return None
-        return cls.objects.filter(Q(code=value) | Q(name=value) | Q(short_name=value)).first()
+        candidates = cls.objects.all()
+        if region is not None:
+            candidates = candidates.filter(region__code__startswith=region.scope_prefix)
+        found = candidates.filter(Q(code=value) | Q(name=value) | Q(short_name=value)).first()
+        if found is not None or region is None:
+            return found
+        for department in candidates.exclude(aliases=""):
+            if value in department.alias_list:
+                return department
+        return None
+
+
+def split_aliases(text: str) -> list[str]:
+    """Aliases as typed: one a line (also 、，,；; between them), blanks dropped."""
+    import re
+
+    return [a for a in (p.strip() for p in re.split(r"[\n、，,；;]+", text or "")) if a]

@@ -17,7 +17,15 @@ from .snapshots import snapshot
 from .validation import assign, full_clean
 
 REGION_FIELDS = ("code", "name", "parent")
-DEPARTMENT_FIELDS = ("code", "name", "short_name", "region", "active", "is_joint_office")
+DEPARTMENT_FIELDS = (
+    "code",
+    "name",
+    "short_name",
+    "region",
+    "active",
+    "is_joint_office",
+    "aliases",
+)
 
 
 def ensure_in_scope(actor, region_code: str) -> None:

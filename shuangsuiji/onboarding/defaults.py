@@ -27,6 +27,7 @@ class DepartmentSpec:
     code: str
     name: str
     short_name: str
+    aliases: tuple[str, ...] = ()  # the names documents use (区文化广电和旅游局)
 
 
 @cache
@@ -49,9 +50,14 @@ def default_departments(district: Region, industry: str = DEFAULT_INDUSTRY) -> l
         pattern = dept["name"]
         if not district.name.endswith("区") and dept.get("name_county"):
             pattern = dept["name_county"]
-        name = pattern.format(district=district.name, district_stem=_stem(district.name))
+        level = district.name[-1] if district.name[-1:] in "区县市旗" else ""
+        names = {"district": district.name, "district_stem": _stem(district.name), "level": level}
+        name = pattern.format(**names)
         code = f"{district.code}-{dept['suffix']}"
-        out.append(DepartmentSpec(dept["key"], code, name, dept["short_name"]))
+        aliases = tuple(
+            a for a in (p.format(**names) for p in dept.get("aliases", [])) if a != name
+        )
+        out.append(DepartmentSpec(dept["key"], code, name, dept["short_name"], aliases))
     return out
 
 

@@ -134,6 +134,7 @@ def set_up_district(
                 code=spec.code,
                 name=_unique_name(spec.name, district),
                 short_name=spec.short_name,
+                aliases="\n".join(spec.aliases),
                 region=district,
             )
         out[spec.key] = existing

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from shuangsuiji.core.errors import InvalidInput
 from shuangsuiji.core.xlsx import FORMULA_PREFIXES, safe_cell
@@ -54,28 +54,46 @@ LIMITS = Limits(
 )
 
 
-def percent_to_bp(text: str, row_no) -> int:
+class RowProblem(ValueError):
+    """One cell that cannot be used (the message names no row: the caller adds it)."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem with the row number as the sheet shows it and the column's name."""
+
+    row: int  # 0: the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if not self.row:
+            return self.message
+        return f"第 {self.row} 行（{self.column}）：{self.message}"
+
+
+def percent_to_bp(text: str) -> int:
     try:
         value = Decimal(text) * 100
     except InvalidOperation:
-        raise ValidationError(f"第 {row_no} 行：抽查比例“{text}”无法识别") from None
+        raise RowProblem(f"抽查比例“{text}”无法识别") from None
     if value != value.to_integral_value() or not 0 < value <= 10000:
-        raise ValidationError(f"第 {row_no} 行：抽查比例“{text}%”须在 0.01%–100% 之间")
+        raise RowProblem(f"抽查比例“{text}%”须在 0.01%–100% 之间")
     return int(value)
 
 
-def parse_rates(value, row_no) -> tuple[dict[str, int], int | None]:
+def parse_rates(value) -> tuple[dict[str, int], int | None]:
     """(rates per class, single rate without class)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return {}, percent_to_bp(str(Decimal(str(value)) * 100), row_no)
+        return {}, percent_to_bp(str(Decimal(str(value)) * 100))
     text = str(value or "").strip().replace("％", "%")
     pairs = CLASS_RATE.findall(text)
     if pairs:
-        return {k: percent_to_bp(v, row_no) for k, v in pairs}, None
+        return {k: percent_to_bp(v) for k, v in pairs}, None
     match = PERCENT.match(text)
     if not match:
-        raise ValidationError(f"第 {row_no} 行：抽查比例“{text}”无法识别（应如 1% 或 A类1%）")
-    return {}, percent_to_bp(match.group(1), row_no)
+        raise RowProblem(f"抽查比例“{text}”无法识别（应如 1% 或 A类1%）")
+    return {}, percent_to_bp(match.group(1))
 
 
 def _text(value) -> str:
@@ -90,35 +108,66 @@ def _norm(cell) -> str:
     return re.sub(r"\s+", "", str(cell or ""))
 
 
-def rows_from_table(table: list[list]) -> list[dict]:
-    """Find the header row (the one starting with 序号) and read the task rows below it."""
+def parse_table(table: list[list]) -> tuple[list[dict], list[Issue]]:
+    """Every task row below the header (the row starting with 序号), and every problem.
+
+    Each row dict has the columns as text plus ``rates``/``rate_bp`` and ``_row`` (its
+    row number in the sheet or table, as the user sees it)."""
     header_at = next((n for n, row in enumerate(table) if row and _norm(row[0]) == "序号"), None)
     if header_at is None:
-        raise ValidationError("找不到表头（第一列应为“序号”）")
+        return [], [Issue(0, "表头", "找不到表头（第一列应为“序号”）")]
     header = [_norm(c) for c in table[header_at]]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise ValidationError(f"表头缺少列：{'、'.join(missing)}")
+        return [], [Issue(header_at + 1, "表头", f"表头缺少列：{'、'.join(missing)}")]
     out: list[dict] = []
-    for row in table[header_at + 1 :]:
+    issues: list[Issue] = []
+    first_row: dict[int, int] = {}
+    for index, row in enumerate(table[header_at + 1 :], start=header_at + 2):
         cells = {h: row[i] if i < len(row) else "" for i, h in enumerate(header) if h}
         if not any(str(v or "").strip() for v in cells.values()):
             continue
+        item = {h: _text(v) for h, v in cells.items()}
+        item["_row"] = index
+        ok = True
+        for column in REQUIRED:
+            if not item.get(column):
+                issues.append(Issue(index, column, "必填项为空"))
+                ok = False
         raw_no = cells["序号"]
         try:
             number = int(float(raw_no)) if isinstance(raw_no, float) else int(str(raw_no).strip())
         except ValueError:
-            raise ValidationError(f"序号“{raw_no}”不是整数") from None
-        item = {h: _text(v) for h, v in cells.items()}
-        item["序号"] = number
-        rates, single = parse_rates(cells["抽查比例"], number)
-        item["rates"] = rates
-        item["rate_bp"] = single
-        out.append(item)
-    numbers = [r["序号"] for r in out]
-    if len(set(numbers)) != len(numbers):
-        raise ValidationError("序号有重复")
-    return out
+            if item["序号"]:
+                issues.append(Issue(index, "序号", f"序号“{raw_no}”不是整数"))
+            ok = False
+        else:
+            item["序号"] = number
+            if number in first_row:
+                issues.append(
+                    Issue(index, "序号", f"序号 {number} 与第 {first_row[number]} 行重复")
+                )
+                ok = False
+            first_row.setdefault(number, index)
+        if item["抽查比例"]:
+            try:
+                item["rates"], item["rate_bp"] = parse_rates(cells["抽查比例"])
+            except RowProblem as exc:
+                issues.append(Issue(index, "抽查比例", str(exc)))
+                ok = False
+        if ok:
+            out.append(item)
+    if not out and not issues:
+        issues.append(Issue(0, "文件", "表格中没有任务行"))
+    return out, issues
+
+
+def rows_from_table(table: list[list]) -> list[dict]:
+    """The task rows, or InvalidInput listing the problems (the command line's reader)."""
+    rows, issues = parse_table(table)
+    if issues:
+        raise InvalidInput("；".join(str(i) for i in issues[:10]), code="plan.annex_invalid")
+    return rows
 
 
 def _guarded(source: str | Path | IO[bytes], ext: str) -> io.BytesIO:
@@ -145,21 +194,21 @@ def _guarded(source: str | Path | IO[bytes], ext: str) -> io.BytesIO:
     return stream
 
 
-def read_xlsx(source: str | Path | IO[bytes]) -> list[dict]:
+def xlsx_table(source: str | Path | IO[bytes]) -> list[list]:
     from python_calamine import CalamineWorkbook
 
     stream = _guarded(source, ".xlsx")
     try:
         book = CalamineWorkbook.from_filelike(stream)
-        table = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception:  # noqa: BLE001 - calamine raises various errors for bad files
         raise InvalidInput(
             "无法读取 xlsx 文件：文件已损坏或不是有效的 Excel 文件", code="plan.annex_corrupt"
         ) from None
-    return rows_from_table(table)
 
 
-def read_docx(source: str | Path | IO[bytes]) -> list[dict]:
+def docx_table(source: str | Path | IO[bytes]) -> list[list]:
+    """The first table of the document whose first cell is 序号."""
     import docx
 
     stream = _guarded(source, ".docx")
@@ -172,17 +221,30 @@ def read_docx(source: str | Path | IO[bytes]) -> list[dict]:
         ) from None
     for cells in tables:
         if cells and cells[0] and _norm(cells[0][0]) == "序号":
-            return rows_from_table(cells)
-    raise ValidationError("docx 中找不到以“序号”开头的表格")
+            return cells
+    raise InvalidInput("docx 中找不到以“序号”开头的表格", code="plan.annex_no_table")
 
 
-def read_rows(source, filename: str = "") -> list[dict]:
-    """Rows of an Annex 1 file; the name's extension must match the content."""
+def read_table(source, filename: str = "") -> list[list]:
+    """The Annex 1 table of a file (after the guards); the extension must match the content."""
     name = (filename or str(getattr(source, "name", source))).lower()
     ext = Path(name).suffix
     if ext not in EXTENSIONS:
         raise InvalidInput("只接受 .xlsx 或 .docx 文件", code="plan.annex_type")
-    return read_docx(source) if ext == ".docx" else read_xlsx(source)
+    return docx_table(source) if ext == ".docx" else xlsx_table(source)
+
+
+def read_xlsx(source: str | Path | IO[bytes]) -> list[dict]:
+    return rows_from_table(xlsx_table(source))
+
+
+def read_docx(source: str | Path | IO[bytes]) -> list[dict]:
+    return rows_from_table(docx_table(source))
+
+
+def read_rows(source, filename: str = "") -> list[dict]:
+    """Rows of an Annex 1 file, or InvalidInput naming the problems."""
+    return rows_from_table(read_table(source, filename))
 
 
 def resolve_rates(row: dict, risk_class) -> dict[str, int]:

@@ -24,7 +24,10 @@ class PlanForm(TextGuardMixin, forms.ModelForm):
 
 
 class ImportForm(TextGuardMixin, forms.Form):
-    file = forms.FileField(label="附件 1 表格（xlsx 或 docx）")
+    file = forms.FileField(
+        label="附件 1 表格（xlsx 或 docx）",
+        help_text="上传后先预览：列出每一处错误（行号、列），确认后才导入",
+    )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     office = forms.CharField(label="印发机关", max_length=200)
     doc_number = forms.CharField(label="文号", max_length=100, required=False)
@@ -39,11 +42,58 @@ class ImportForm(TextGuardMixin, forms.Form):
         label="排除近 N 日内已检查对象（0 为不排除）", min_value=0, initial=0
     )
 
+    OPTIONS = (
+        "year",
+        "office",
+        "doc_number",
+        "title",
+        "region",
+        "period_start",
+        "period_end",
+        "industry",
+        "rounding",
+        "team_mode",
+        "recent_days",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        prefix = getattr(user, "scope_prefix", None) if user is not None else ""
+        regions = Region.objects.order_by("code")
+        if prefix is None:
+            regions = regions.none()
+        elif prefix:
+            regions = regions.filter(code__startswith=prefix)
+        self.fields["region"].queryset = regions
+        department = getattr(user, "department", None)
+        if department is not None:
+            self.fields["region"].initial = department.region_id  # the user's own district
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".xlsx", ".docx")):
             raise forms.ValidationError("只接受 .xlsx 或 .docx 文件")
         return upload
+
+    def options(self) -> dict:
+        """The plan fields as JSON, kept with the upload until the commit."""
+        data = self.cleaned_data
+        out = {k: data[k] for k in self.OPTIONS}
+        out["region"] = data["region"].code
+        out["period_start"] = data["period_start"].isoformat()
+        out["period_end"] = data["period_end"].isoformat()
+        return out
+
+
+def import_options(options: dict) -> dict:
+    """Service keyword arguments from :meth:`ImportForm.options` (region by code)."""
+    import datetime
+
+    out = dict(options)
+    out["region"] = Region.objects.filter(code=options.get("region", "")).first()
+    for key in ("period_start", "period_end"):
+        out[key] = datetime.date.fromisoformat(options[key])
+    return out
 
 
 def percent_field(label: str) -> forms.DecimalField:

@@ -6,7 +6,6 @@ Draw writes (announce, reveal, substitute, void, inspector changes) live in ``dr
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -14,12 +13,13 @@ from django.db import transaction
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
+from shuangsuiji.core.errors import InvalidInput
 from shuangsuiji.core.models import Department, Region
 from shuangsuiji.core.snapshots import snapshot
 from shuangsuiji.core.validation import assign, full_clean
 from shuangsuiji.registries.models import CheckItem, RiskClass
 
-from .annex import CLASS_IN_NAME, resolve_rates
+from . import annex_check
 from .models import DrawStatus, Plan, Rounding, Task, TeamMode
 
 PLAN_FIELDS = ("year", "office", "doc_number", "title", "region", "period_start", "period_end")
@@ -180,29 +180,11 @@ def update_task(
 
 
 def risk_class_of(row: dict) -> str:
-    explicit = (row.get("风险等级") or "").strip().upper().replace("类", "")
-    if explicit:
-        if explicit not in RiskClass.values:
-            raise ValidationError(f"第 {row['序号']} 行：风险等级“{explicit}”无效")
-        return explicit
-    match = CLASS_IN_NAME.search(row.get("抽查名称", ""))
-    if not match:
-        raise ValidationError(
-            f"第 {row['序号']} 行：无法从抽查名称判断风险等级，请增加“风险等级”列"
-        )
-    return match.group(1)
-
-
-def _department(name: str, row_no) -> Department:
-    dept = Department.lookup(name)
-    if dept is None:
-        raise ValidationError(f"第 {row_no} 行：找不到部门“{name}”，请先在组织机构中创建")
-    return dept
-
-
-def _cooperating(text: str, row_no) -> list[Department]:
-    names = [n for n in re.split(r"[、，,；;\s]+", text or "") if n]
-    return [_department(n, row_no) for n in names]
+    """The risk class of a row with one rate (its 风险等级 column, or "A 类" in the name)."""
+    try:
+        return annex_check.risk_class_of(row)
+    except ValueError as exc:
+        raise InvalidInput(f"第 {row['序号']} 行：{exc}", code="plan.annex_risk_class") from None
 
 
 @transaction.atomic
@@ -223,10 +205,19 @@ def import_annex(
     recent_days: int = 0,
     attach_items: bool = True,
 ) -> Plan:
-    """Create a plan and one task per Annex 1 row (rows from ``annex.read_rows``)."""
+    """Create a plan and one task per Annex 1 row (rows from ``annex.read_rows``).
+
+    Every row is checked first (``annex_check.check_rows``: departments by code, name,
+    short name or alias within ``region``; rates and risk classes); any problem refuses
+    the whole import and lists every problem."""
     ensure(actor, "plans.change_plan")
     if not rows:
-        raise ValidationError("表格中没有任务行")
+        raise InvalidInput("表格中没有任务行", code="plan.annex_empty")
+    checked = annex_check.check_rows(rows, region)
+    if checked.issues:
+        raise InvalidInput(
+            "；".join(str(i) for i in checked.issues[:10]), code="plan.annex_invalid"
+        )
     plan = create_plan(
         actor,
         year=year,
@@ -237,10 +228,9 @@ def import_annex(
         period_start=period_start,
         period_end=period_end,
     )
-    for row in rows:
+    for row in checked.rows:
         number = row["序号"]
-        initiating = _department(row["发起部门"], number)
-        cooperating = _cooperating(row.get("配合部门", ""), number)
+        initiating, cooperating = row["_initiating"], row["_cooperating"]
         items = None
         if attach_items:
             items = CheckItem.objects.filter(active=True, department__in=[initiating, *cooperating])
@@ -253,7 +243,7 @@ def import_annex(
             items_text=row.get("抽查事项", ""),
             scope_text=row.get("检查对象", ""),
             industry=industry,
-            rates=resolve_rates(row, risk_class_of),
+            rates=row["_rates"],
             rounding=rounding,
             team_mode=team_mode,
             recent_days=recent_days,

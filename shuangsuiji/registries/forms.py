@@ -375,8 +375,14 @@ class DepartmentForm(TextGuardMixin, forms.Form):
     is_joint_office = forms.BooleanField(
         label="联席办", required=False, help_text="本区划的联席会议办公室（联席办管理员所属）"
     )
+    aliases = forms.CharField(
+        label="别名",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="公文和附件 1 中对本部门的其他称呼，每行一个（如“区文化广电和旅游局”）",
+    )
 
-    FIELDS = ("code", "name", "short_name", "region", "active", "is_joint_office")
+    FIELDS = ("code", "name", "short_name", "region", "active", "is_joint_office", "aliases")
 
     def __init__(self, *args, instance: Department | None = None, user=None, **kwargs):
         self.instance = instance

@@ -80,6 +80,12 @@ def test_office_imports_annex_through_the_page(office_client):
     data["region"] = Region.objects.get(code="410402").pk
     response = office_client.post(reverse("plans:plan-import"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert not Plan.objects.exists()  # uploaded and waiting for the preview
+    preview = office_client.get(response["Location"])
+    assert "确认导入" in preview.content.decode()
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    commit = office_client.post(reverse("plans:plan-import-commit", args=[token]))
+    assert commit.status_code == 302
     plan = Plan.objects.get()
     assert [t.rates for t in plan.tasks.order_by("number")] == [{"A": 100}, {"B": 300}, {"C": 1000}]
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.core.access import staff_view
+from shuangsuiji.registries.importing import UploadError
+from shuangsuiji.registries.importing.uploads import load_upload, remove_upload, store_upload
 
-from .. import annex, services
-from ..forms import ImportForm, PlanForm
+from .. import annex, annex_check, services
+from ..forms import ImportForm, PlanForm, import_options
+from ..mission import annex_xlsx
 from ..models import Plan
-from .common import get_plan_for_user, report
+from .common import error_text, get_plan_for_user, report
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -99,25 +107,109 @@ def plan_detail(request, pk: int):
     )
 
 
+ANNEX_KIND = "plan-annex"
+
+
+def _check_annex_upload(filename: str, size: int) -> None:
+    if not filename.lower().endswith(annex.EXTENSIONS):
+        raise UploadError("只接受 .xlsx 或 .docx 文件")
+    limit = int(settings.SSJ_MAX_UPLOAD_BYTES)
+    if size > limit:
+        raise UploadError(f"文件过大：{size / 1048576:.1f} MB，最大允许 {limit / 1048576:.0f} MB")
+    if size == 0:
+        raise UploadError("文件是空的")
+
+
 @staff_view("plans.change_plan")
 def plan_import(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    """Step 1: the file and the plan fields; the file waits in the database."""
+    ensure(request.user, "plans.change_plan")
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        upload = data.pop("file")
+        upload = form.cleaned_data["file"]
         try:
-            rows = annex.read_rows(upload, upload.name)
-            plan = services.import_annex(request.user, rows, **data)
+            _check_annex_upload(upload.name, upload.size)
+            annex.read_table(upload, upload.name)  # the guards, before anything is kept
+            stored = store_upload(
+                request.user, ANNEX_KIND, upload, options=form.options(), check=_check_annex_upload
+            )
+        except UploadError as exc:
+            form.add_error("file", str(exc))
         except ValidationError as exc:
-            report(request, form, exc)
+            form.add_error("file", error_text(exc))
         else:
-            messages.success(request, f"已导入计划“{plan.title}”，共 {plan.tasks.count()} 个任务")
-            return redirect("plans:plan", pk=plan.pk)
+            return redirect("plans:plan-import-preview", token=stored.token)
     return render(
         request,
         "plans/import.html",
         {"title": "导入附件 1", "form": form, "breadcrumbs": _crumbs(("导入附件 1", None))},
     )
+
+
+def _stored_annex(request, token: str):
+    ensure(request.user, "plans.change_plan")
+    stored = load_upload(request.user, ANNEX_KIND, token)
+    if stored is None:
+        raise Http404("上传的文件不存在或已过期，请重新上传")
+    return stored
+
+
+def _check_stored(stored) -> tuple[annex_check.Checked, dict]:
+    options = import_options(stored.options)
+    try:
+        with stored.local_copy() as path:
+            checked = annex_check.check_file(path, stored.filename, options["region"])
+    except ValidationError as exc:
+        checked = annex_check.Checked(issues=[annex.Issue(0, "文件", error_text(exc))])
+    return checked, options
+
+
+def _preview(request, stored, checked, options, status=200, rejected=False):
+    return render(
+        request,
+        "plans/import_preview.html",
+        {
+            "title": "导入附件 1：预览",
+            "stored": stored,
+            "checked": checked,
+            "options": options,
+            "rejected": rejected,
+            "breadcrumbs": _crumbs(("导入附件 1", reverse("plans:plan-import")), ("预览", None)),
+        },
+        status=status,
+    )
+
+
+@staff_view("plans.change_plan")
+def plan_import_preview(request, token: str):
+    """Step 2: every task row as it will be imported, and every problem by row and column."""
+    stored = _stored_annex(request, token)
+    checked, options = _check_stored(stored)
+    return _preview(request, stored, checked, options)
+
+
+@staff_view("plans.change_plan")
+@require_POST
+def plan_import_commit(request, token: str):
+    """Step 3: read and check the stored file again, then import it (all or nothing)."""
+    stored = _stored_annex(request, token)
+    checked, options = _check_stored(stored)
+    if not checked.ok:
+        return _preview(request, stored, checked, options, status=400, rejected=True)
+    try:
+        plan = services.import_annex(request.user, checked.rows, **options)
+    except ValidationError as exc:
+        checked.issues.append(annex.Issue(0, "文件", error_text(exc)))
+        return _preview(request, stored, checked, options, status=400, rejected=True)
+    remove_upload(stored)
+    messages.success(request, f"已导入计划“{plan.title}”，共 {plan.tasks.count()} 个任务")
+    return redirect("plans:plan", pk=plan.pk)
+
+
+@staff_view("plans.view")
+def plan_import_sample(request):
+    """The mission document's Annex 1 as a sample xlsx to fill in."""
+    return _download(annex_xlsx(), XLSX, quote("附件1示例.xlsx"))
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
