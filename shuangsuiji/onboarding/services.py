@@ -94,9 +94,9 @@ def set_up_district(
     none are given, the industry's default pair (文广旅局, 公安分局)."""
     ensure(actor, "onboarding.set_up_district")
     code = (region_code or "").strip()
+    regions_before = set(Region.objects.values_list("code", flat=True))
     district = _region_chain(actor, code)
     before = {d.code for d in Department.objects.filter(region=district)}
-    regions_before = set(Region.objects.values_list("code", flat=True))
     joint_office = Department.objects.joint_office_of(district)
     if joint_office is None:
         joint_office = organisation.create_department(

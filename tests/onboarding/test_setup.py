@@ -35,6 +35,11 @@ def test_setup_fills_henan_pingdingshan_xinhua_by_itself():
     assert Department.objects.joint_office_of("410402") == result.joint_office
     assert [d.code for d in result.departments] == ["410402-WGL", "410402-GA"]
     assert [d.name for d in result.departments] == ["新华区文化广电和旅游局", "新华公安分局"]
+    assert set(result.created) == {"410000", "410400", "410402"} | {
+        "410402-LXB",
+        "410402-WGL",
+        "410402-GA",
+    }
     assert AuditEntry.objects.filter(action="region.create").count() == 3
     assert AuditEntry.objects.filter(action="department.create").count() == 3
 

@@ -121,3 +121,17 @@ def test_the_preview_says_inspections_carried_out_are_not_recorded_yet(client, o
     client.force_login(office)
     page = client.get(reverse("plans:task", args=[task_a.pk])).content.decode()
     assert "系统尚未记录检查的实际实施情况" in page
+
+
+def test_ssj_plan_preview_prints_the_counts_per_reason(cafes_without_industry, task_a):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("plan", "preview", task_a.code, "--date", "2023-06-20", stdout=out)
+    text = out.getvalue()
+    assert "全部 134 户" in text
+    assert "进入抽查名录：59" in text and "排除：已注销：1" in text
+    assert "不在范围：未填写行业：10" in text
+    assert "警告：10 户未填写行业" in text
