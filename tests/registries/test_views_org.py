@@ -123,6 +123,29 @@ def test_the_joint_office_creates_and_edits_departments(client, alice, culture):
     assert "新华区市场监督管理局" in body
 
 
+def test_the_joint_office_edits_a_departments_aliases(client, alice, culture):
+    client.force_login(alice)
+    data = {
+        "code": culture.code,
+        "name": culture.name,
+        "short_name": culture.short_name,
+        "region": culture.region_id,
+        "active": "on",
+        "aliases": "区文化广电和旅游局\n区文广旅局",
+    }
+    response = client.post(reverse("registries:department-edit", args=[culture.pk]), data)
+    assert response.status_code == 302
+    culture.refresh_from_db()
+    assert culture.alias_list == ["区文化广电和旅游局", "区文广旅局"]
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry.action == "department.update"
+    assert entry.before_digest != entry.after_digest
+    page = client.get(reverse("registries:department-detail", args=[culture.pk])).content.decode()
+    assert "区文化广电和旅游局、区文广旅局" in page
+    assert Department.lookup("区文广旅局", culture.region) == culture
+    assert Department.lookup("区文广旅局") is None  # aliases count only within a region
+
+
 def test_a_duplicate_department_name_is_rejected(client, alice, culture):
     client.force_login(alice)
     response = client.post(

@@ -16,7 +16,7 @@ crash), :func:`rollback_batch` undoes the batch from the history tables: objects
 history starts with the batch are deleted, objects the batch changed get the values of
 their previous history row back, the batch's history rows and new risk ratings are
 removed. A batch left "writing" by a dead process is rolled back by
-:func:`recover_stale_batches` (called before each import and by ``ssj import recover``).
+:func:`recover_stale_batches`, which runs before each import.
 
 Between the first chunk and the last, other users can see part of the import; a
 failed import disappears again. Changes other users make to the same rows between the
