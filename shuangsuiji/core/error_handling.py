@@ -15,10 +15,20 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from .errors import Busy, DomainError, Forbidden, InvalidInput, NotFound, is_busy, message_of
+from .errors import (
+    Busy,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StateConflict,
+    is_busy,
+    message_of,
+)
 
 logger = logging.getLogger("shuangsuiji.errors")
 
@@ -26,6 +36,7 @@ TITLES = {
     400: "请求有误",
     403: "没有权限",
     404: "页面不存在",
+    405: "请求方式不支持",
     409: "状态冲突",
     503: "系统正忙",
     500: "服务器内部错误",
@@ -36,6 +47,17 @@ class ServerError(DomainError):
     code = "server.error"
     status = 500
     default_message = "服务器处理请求时出错，已记录日志。请稍后重试，或联系系统管理员。"
+
+
+class MethodNotAllowed(DomainError):
+    code = "request.method"
+    status = 405
+    default_message = "此地址不支持该请求方式，请从页面上的按钮或链接进入。"
+
+
+class DataConflict(StateConflict):
+    code = "database.conflict"
+    default_message = "与已有数据冲突（可能有人同时提交了相同内容），请刷新页面后重试。"
 
 
 class CsrfFailure(Forbidden):
@@ -69,6 +91,8 @@ def as_domain_error(exc: BaseException) -> DomainError | None:
         return Forbidden(text if text and not text.isascii() else None)
     if isinstance(exc, ValidationError):
         return InvalidInput(message_of(exc))
+    if isinstance(exc, IntegrityError):
+        return DataConflict()
     return None
 
 
@@ -102,7 +126,14 @@ class DomainErrorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content:
+            # require_POST answers with an empty page; give the user a sentence instead.
+            allow = response.get("Allow")
+            response = error_response(request, MethodNotAllowed())
+            if allow:
+                response["Allow"] = allow
+        return response
 
     def process_exception(self, request, exc):
         error = as_domain_error(exc)

@@ -1,6 +1,6 @@
 """URLconf for the error-mapping tests: the project's URLs plus views that raise."""
 
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 from django.urls import path
 
 from shuangsuiji.core.access import public_view
@@ -36,8 +36,14 @@ def raises_key_error(request):
     return {}["missing"]
 
 
+@public_view
+def raises_integrity(request):
+    raise IntegrityError('duplicate key value violates unique constraint "one_live_draw"')
+
+
 urlpatterns = [
     *urlpatterns,
+    path("test-errors/integrity/", raises_integrity),
     path("test-errors/conflict/", raises_conflict),
     path("test-errors/invalid/", raises_invalid_with_field),
     path("test-errors/locked/", raises_locked),

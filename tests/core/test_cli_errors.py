@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError
-from django.db import OperationalError
+from django.db import IntegrityError, OperationalError
 
 from shuangsuiji import cli
 from shuangsuiji.accounts.models import User
@@ -27,6 +27,7 @@ def _raise(exc):
         (OperationalError("database is locked"), "请稍后重试", "database.busy"),
         (Entity.DoesNotExist("Entity matching query does not exist."), "没有找到", "not_found"),
         (CommandError("文件不存在：x.csv"), "文件不存在：x.csv", "command.error"),
+        (IntegrityError("UNIQUE constraint failed"), "数据冲突", "database.conflict"),
         (KeyError("slot"), "未预期的错误（KeyError）", "server.error"),
     ],
 )

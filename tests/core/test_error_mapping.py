@@ -122,3 +122,20 @@ def test_the_form_helper_maps_a_model_validation_error_dict_to_its_fields():
     add_to_form(form, ValidationError({"period_start": ["太早"], "other": ["别处"]}))
     assert form.errors["period_start"] == ["太早"]
     assert form.non_field_errors() == ["别处"]
+
+
+def test_an_integrity_error_is_a_409_asking_to_reload(client):
+    resp = client.get("/test-errors/integrity/")
+    assert resp.status_code == 409
+    html = resp.content.decode()
+    assert "请刷新页面后重试" in html and "database.conflict" in html
+    assert "duplicate key" not in html
+
+
+def test_a_get_to_a_post_only_action_is_a_chinese_405_page(client, alice):
+    client.force_login(alice)
+    resp = client.get("/staff/plans/draws/1/reveal/")
+    assert resp.status_code == 405
+    assert resp["Allow"] == "POST"
+    html = resp.content.decode()
+    assert LAYOUT in html and "不支持该请求方式" in html
