@@ -203,8 +203,26 @@ def read_manifest(path: Path) -> dict:
             manifest = json.loads(zf.read("manifest.json"))
     except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, OSError) as exc:
         raise BackupError(f"不是有效的备份文件：{exc}") from exc
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"备份格式 {manifest.get('format')!r} 不受支持（应为 {FORMAT}）")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupError(f"备份格式 {found!r} 不受支持（应为 {FORMAT}）")
+    shapes = {"created_at": str, "migrations": list, "models": dict}
+    broken = [k for k, kind in shapes.items() if not isinstance(manifest.get(k), kind)]
+    head = manifest.get("audit_head")
+    if head is not None and not (
+        isinstance(head, dict)
+        and isinstance(head.get("seq"), int)
+        and isinstance(head.get("entry_hash"), str)
+    ):
+        broken.append("audit_head")
+    tables = manifest["models"] if "models" not in broken else {}
+    for label, meta in tables.items():
+        if not isinstance(meta, dict) or not isinstance(meta.get("rows"), int):
+            broken.append(f"models.{label}")
+        elif meta["rows"] and not isinstance(meta.get("sha256"), str):
+            broken.append(f"models.{label}")
+    if broken:
+        raise BackupError(f"备份清单不完整或格式不对：{', '.join(broken)}")
     return manifest
 
 
@@ -258,7 +276,7 @@ def _check_restored_chain(manifest: dict, evidence: list, allow_rewind: bool):
         problem = check_chain([h for h in evidence if h.seq <= length])
     if problem:
         hint = ""
-        if problem.kind == "shorter" and lost:
+        if problem.kind == "shorter" and not allow_rewind and problem.seq in {h.seq for h in lost}:
             hint = (
                 "。若确需恢复到更早的备份，请加 --allow-rewind："
                 "链的回退会写入审计日志并在公示门户公布"

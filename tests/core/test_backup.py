@@ -1,5 +1,6 @@
 """ssj backup / ssj restore round trip on the database the suite runs on."""
 
+import json
 import zipfile
 
 import pytest
@@ -94,3 +95,30 @@ def test_restore_without_yes_changes_nothing(demo, tmp_path):
     with pytest.raises(SystemExit) as exc:
         call_command("restore", str(path))
     assert exc.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda m: m.pop("migrations"),
+        lambda m: m.update(models=[]),
+        lambda m: m.update(audit_head={"seq": "7"}),
+        lambda m: m["models"]["registries.entity"].pop("sha256"),
+    ],
+)
+def test_a_manifest_missing_its_parts_is_refused_with_a_chinese_message(demo, tmp_path, damage):
+    path = tmp_path / "backup.zip"
+    create_backup(path)
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "manifest.json":
+                manifest = json.loads(data)
+                damage(manifest)
+                data = json.dumps(manifest).encode()
+            dst.writestr(item, data)
+    before = _all_rows()
+    with pytest.raises(BackupError, match="备份清单不完整或格式不对"):
+        restore_backup(broken)
+    assert _all_rows() == before
