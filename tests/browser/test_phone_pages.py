@@ -86,12 +86,18 @@ def test_the_import_error_columns_are_readable_on_a_phone(
     token = upload_with_errors(client)
     login(phone, live_server, "alice")
     phone.goto(f"{live_server.url}/staff/registries/import/entities/{token}/")
-    cells = phone.locator("table.errors tbody td.col-column")
+    cells = phone.locator("table.errors tbody td:nth-child(2)")
     assert cells.count() >= 1
     font = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     for i in range(cells.count()):
         box = cells.nth(i).bounding_box()
         assert box["width"] >= 4 * font, box  # at least four characters wide
+        # The column name (统一社会信用代码) is read on one line, not a character per line.
+        lines = cells.nth(i).evaluate(
+            """td => { const r = document.createRange(); r.selectNodeContents(td);
+                       return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"""
+        )
+        assert lines == 1, cells.nth(i).inner_text()
     _in_layout(phone)
     phone.screenshot(path=str(screenshots_dir / "phone-import-errors.png"), full_page=True)
 
