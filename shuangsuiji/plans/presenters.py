@@ -54,6 +54,17 @@ def excluded(draw: Draw) -> list[dict]:
     ]
 
 
+def accounting(draw: Draw) -> dict | None:
+    """Where every entity of the region went, as frozen (labels from the snapshot)."""
+    frozen = draw.announcement.get("accounting")
+    if not frozen:
+        return None
+    rows = [("进入抽查名录", frozen["in_roster"])]
+    rows += [(f"排除：{x['label']}", x["count"]) for x in frozen["excluded"].values()]
+    rows += [(f"不在范围：{x['label']}", x["count"]) for x in frozen["out_of_scope"].values()]
+    return {"total": frozen["total"], "rating_day": frozen["rating_day"], "rows": rows}
+
+
 def strata(draw: Draw) -> list[StratumView]:
     if not draw.record:
         return []
@@ -149,6 +160,7 @@ def context(draw: Draw) -> dict:
         "draw": draw,
         "announced": announced_strata(draw),
         "excluded": excluded(draw),
+        "accounting": accounting(draw),
         "strata": strata(draw),
         "teams": public_teams(draw),
         "changes": inspector_changes(draw),

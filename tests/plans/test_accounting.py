@@ -83,6 +83,20 @@ def test_the_announcement_freezes_the_counts_per_reason(cafes_without_industry, 
     assert parts == accounting["total"]
 
 
+def test_the_public_draw_page_shows_the_frozen_counts(
+    client, cafes_without_industry, office, task_a
+):
+    freeze_announcement(
+        office, task_a, code="ACC-P", beacon_source="骰子", beacon_kind="dice", now=ANNOUNCED_AT
+    )
+    Entity.objects.filter(industry="").update(
+        industry="互联网上网服务营业场所"
+    )  # live rows move on
+    page = client.get(reverse("portal:draw", args=["ACC-P"])).content.decode()
+    assert "本区划全部 134 户" in page
+    assert "<td>不在范围：未填写行业</td><td>10</td>" in page
+
+
 def test_classes_can_be_taken_on_the_plans_start_and_that_day_is_frozen(office, task_a):
     entity = Entity.objects.filter(region__code="410402", risk_class="B").first()
     registries.add_risk_rating(
