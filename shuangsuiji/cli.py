@@ -13,6 +13,7 @@
   demo           加载演示区县与演示账号（生产模式下拒绝执行）
   backup         备份数据库与文件
   restore        从备份恢复
+  user           工作人员账号：add 新建（--role、--department 或 --region、--password-stdin）
   manage         任意 Django 管理命令
 
 使用数据库的命令先自动完成数据库迁移（与 serve 相同），新的数据目录里也可直接运行，
@@ -38,6 +39,7 @@ SHORTCUTS = {
     "demo": "load_demo",
     "backup": "backup",
     "restore": "restore",
+    "user": "user",
 }
 
 # ``ssj manage`` subcommands that must not migrate first (they inspect or make migrations).

@@ -7,6 +7,8 @@ Who may do what
     - Nobody but a superuser changes a superuser; these functions never grant superuser
       or staff status (that is the Django admin's, for superusers only).
     - Every change writes one audit row; a password is never recorded, only that it was set.
+    - The operator at the server (``ssj user add``, a ``SystemActor``) creates accounts in
+      any region, but is no superuser: it cannot change a superuser either.
 
 Errors are :mod:`shuangsuiji.core.errors` with stable codes (``accounts.*``).
 """
@@ -22,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.audit.services import record
+from shuangsuiji.core.actors import SystemActor
 from shuangsuiji.core.errors import Forbidden, InvalidInput, NotFound, OutOfScope, StateConflict
 from shuangsuiji.core.models import Department
 from shuangsuiji.core.snapshots import snapshot
@@ -48,6 +51,9 @@ def user_snapshot(user: User) -> dict | None:
 
 
 def can_manage_accounts(actor) -> bool:
+    """A joint-office admin or a superuser; or the operator at the server (``ssj user``)."""
+    if isinstance(actor, SystemActor):
+        return True
     return bool(
         actor is not None
         and getattr(actor, "is_authenticated", False)
@@ -121,8 +127,25 @@ def _check_password(password: str, user: User) -> None:
         validate_password(password, user=user)
     except ValidationError as exc:
         raise InvalidInput(
-            "密码不符合要求：" + "；".join(exc.messages), code="accounts.password_invalid"
+            "密码不符合要求：" + "；".join(_password_problem(e) for e in exc.error_list),
+            code="accounts.password_invalid",
         ) from exc
+
+
+_PASSWORD_PROBLEMS = {
+    "password_too_short": "太短，至少需要 {min_length} 个字符",
+    "password_too_common": "太常见",
+    "password_entirely_numeric": "不能全是数字",
+    "password_too_similar": "与用户名、姓名或邮箱太相近",
+}
+
+
+def _password_problem(error: ValidationError) -> str:
+    """Django's validator messages, in Chinese (its zh-hans catalogue lacks some)."""
+    text = _PASSWORD_PROBLEMS.get(error.code or "")
+    if text is None:
+        return "；".join(error.messages)
+    return text.format(**(error.params or {}))
 
 
 def _audit(actor, action: str, user: User, before, **data) -> None:
