@@ -1,12 +1,15 @@
 """Benchmark the ssj-draw-v1 engine against consistent-sampler 1.0.10.
 
-Usage: python3 bench/draw.py [--sizes 1000000,10000000] [--runs 3]
+Usage: python3 bench/draw.py [--sizes 1000000,10000000] [--runs 3] [--no-cli]
 
 For each N a fresh child process builds N random valid credit codes split evenly into
 strata A/B/C (rates 1%/3%/10%), freezes the announcement and times ``reveal`` (digest,
 seed, tickets, selection, substitute heads, record) ``--runs`` times; the median is
 printed. For the first size it also times consistent-sampler on the same strata and checks
-that the selections are identical. Peak memory: the child's own peak RSS (roster included)
+that the selections are identical, and times the command end to end: ``ssj draw reveal``
+on the announcement written to a file, from process start to the record written (median
+of ``--runs``), with the ratio of consistent-sampler's compute time to it in the same run;
+plus the process start of ``ssj draw --help`` and whether it imported Django. Peak memory: the child's own peak RSS (roster included)
 and the peak of the summed PSS of the child and its worker processes (if any), sampled
 every 20 ms from this (separate) process. The first line says whether the C accelerator
 ran (``SSJ_DRAW_ACCEL=0`` forces the pure-Python scan).
@@ -19,9 +22,11 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,7 +88,72 @@ def _cpu() -> float:
     return total
 
 
-def child(n: int, runs: int, compare: bool) -> None:
+def _ssj() -> list[str]:
+    """The ``ssj`` console script of this interpreter's environment, else ``-m shuangsuiji.cli``."""
+    script = Path(sys.executable).with_name("ssj")
+    if script.exists():
+        return [str(script)]
+    found = shutil.which("ssj")
+    return [found] if found else [sys.executable, "-m", "shuangsuiji.cli"]
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds from fork to exit, and the child's CPU seconds (user + system)."""
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    if proc.returncode:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err}")
+    return wall, usage.ru_utime + usage.ru_stime
+
+
+def end_to_end(announcement: dict, runs: int) -> dict:
+    """``ssj draw reveal`` in a fresh process, from start to the record written, ``runs`` times."""
+    from shuangsuiji.drawengine import jsonfile, reveal, verify_record
+
+    with tempfile.TemporaryDirectory(prefix="ssj-bench-") as tmp:
+        ann, out = Path(tmp, "announcement.json"), Path(tmp, "record.json")
+        jsonfile.write(ann, announcement)
+        times, cpu = [], []
+        for run in range(runs):
+            cmd = [*_ssj(), "draw", "reveal", str(ann), "--beacon", f"cli-{run}", "--out", str(out)]
+            wall, used = _timed(cmd)
+            times.append(wall)
+            cpu.append(used)
+        record = jsonfile.load(out)
+        verify_record(record)
+        same = record == reveal(announcement, f"cli-{runs - 1}")
+        size = out.stat().st_size
+    starts, start_cpu = [], []
+    for _ in range(runs):
+        wall, used = _timed([*_ssj(), "draw", "--help"])
+        starts.append(wall)
+        start_cpu.append(used)
+    probe = (
+        "import sys; from shuangsuiji.cli import main; "
+        "main(['draw', '--help']); print('DJANGO', any(m.startswith('django') for m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return {
+        "cli_times": times,
+        "cli_median": statistics.median(times),
+        "cli_cpu_median": statistics.median(cpu),
+        "cli_record_mib": size / 2**20,
+        "cli_record_same": same,
+        "start_median": statistics.median(starts),
+        "start_cpu_median": statistics.median(start_cpu),
+        "start_imports_django": "DJANGO True" in done.stdout,
+    }
+
+
+def child(n: int, runs: int, compare: bool, cli: bool = True) -> None:
     from shuangsuiji.drawengine import reveal, tickets
     from shuangsuiji.drawengine.protocol import PROTOCOL, check_announcement
 
@@ -163,6 +233,8 @@ def child(n: int, runs: int, compare: bool) -> None:
         result["cs_median"] = statistics.median(cs_times)
         result["cs_cpu_median"] = statistics.median(cs_cpu)
         result["identical"] = identical
+        if cli:
+            result.update(end_to_end(announcement, runs))
     print("RESULT " + json.dumps(result))
 
 
@@ -185,10 +257,12 @@ def _pss_kib(pid: int) -> int:
     return total
 
 
-def run_one(n: int, runs: int, compare: bool) -> dict:
+def run_one(n: int, runs: int, compare: bool, cli: bool = True) -> dict:
     cmd = [sys.executable, __file__, "--child", str(n), "--runs", str(runs)]
     if compare:
         cmd.append("--compare")
+    if not cli:
+        cmd.append("--no-cli")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     peak = 0
     can_sample = os.path.exists(f"/proc/{proc.pid}/smaps_rollup")
@@ -211,16 +285,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", type=int)
     parser.add_argument("--compare", action="store_true")
+    parser.add_argument(
+        "--no-cli", action="store_true", help="skip the end-to-end `ssj draw reveal`"
+    )
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.runs, args.compare)
+        child(args.child, args.runs, args.compare, cli=not args.no_cli)
         return
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(
         f"Python {sys.version.split()[0]}, {cpus} CPU(s); strata A/B/C = 1%/3%/10%, median of {args.runs}"
     )
     for i, n in enumerate(int(x) for x in args.sizes.split(",")):
-        r = run_one(n, args.runs, compare=(i == 0))
+        r = run_one(n, args.runs, compare=(i == 0), cli=not args.no_cli)
         if i == 0:
             sha = "CPU SHA extensions" if r["sha_ni"] else "portable C SHA-256"
             print(
@@ -242,6 +319,18 @@ def main() -> None:
                 f"CPU {r['cs_cpu_median']:.3f} s); "
                 f"ratio {r['cs_median'] / r['median']:.1f}x; "
                 f"selections identical: {r['identical']}"
+            )
+        if "cli_median" in r:
+            print(
+                f"  ssj draw reveal end to end (process start to record written, N={n:,}): "
+                f"{r['cli_median']:.3f} s (runs {', '.join(f'{t:.3f}' for t in r['cli_times'])}; "
+                f"CPU {r['cli_cpu_median']:.3f} s; record {r['cli_record_mib']:.0f} MiB, "
+                f"verifies and equals the in-process reveal: {r['cli_record_same']}); "
+                f"consistent-sampler / end to end = {r['cs_median'] / r['cli_median']:.1f}x"
+            )
+            print(
+                f"  process start (ssj draw --help): {r['start_median']:.3f} s "
+                f"(CPU {r['start_cpu_median']:.3f} s); imports Django: {r['start_imports_django']}"
             )
     print(
         f"load average {os.getloadavg()[0]:.2f} at end (other work on this machine slows all figures)"

@@ -16,9 +16,9 @@ import json
 import sys
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
+from . import jsonfile
 from .assignment import TEAM_MODES, InspectorPool
 from .commitments import commitment_of, new_secret
 from .protocol import (
@@ -29,7 +29,7 @@ from .protocol import (
     build_announcement,
     canonical_beacon,
 )
-from .record import SUBSTITUTION_REASONS, apply_substitution, reveal
+from .record import SUBSTITUTION_REASONS, apply_substitution, reveal_document
 from .rosters import read_conflicts, read_inspectors, read_roster
 from .verify import verify_record
 from .versions import check_extends
@@ -86,12 +86,12 @@ def _counts(values: list[str]) -> dict[str, int]:
 
 
 def _write(path: str, obj: Any) -> None:
-    Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    jsonfile.write(path, obj)
 
 
 def _load(path: str) -> Any:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        return jsonfile.load(path)
     except OSError as exc:
         raise DrawError(f"无法读取 {path}：{exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -172,7 +172,7 @@ def cmd_reveal(args: argparse.Namespace) -> int:
     if revealed_at is None and isinstance(announcement, dict):
         if "beacon_not_before" in announcement:
             revealed_at = datetime.now(CHINA).replace(microsecond=0).isoformat()
-    record = reveal(
+    record, canonical = reveal_document(
         announcement,
         beacon,
         pool=pool,
@@ -181,7 +181,8 @@ def cmd_reveal(args: argparse.Namespace) -> int:
         revealed_at=revealed_at,
         beacon_kind=args.beacon_kind or None,
     )
-    _write(args.out, record)
+    # the announcement as its canonical JSON (the bytes hashed for the digest), not re-encoded
+    jsonfile.write(args.out, record, raw={("announcement",): canonical})
     print(f"抽取记录已写入 {args.out}")
     print(f"信标 (beacon): {beacon}")
     print(f"种子 (seed): {record['seed']}")

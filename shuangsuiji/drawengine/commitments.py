@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import secrets as _secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -52,7 +51,9 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 def new_secret() -> str:
     """A fresh secret: 64 lowercase hex characters (256 bits) from a CSPRNG."""
-    return _secrets.token_hex(32)
+    import secrets  # not at the top: its import costs every ``ssj draw`` start
+
+    return secrets.token_hex(32)
 
 
 def check_secret(secret: object) -> str:

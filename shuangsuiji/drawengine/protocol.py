@@ -46,19 +46,12 @@ def _json_str_list(items: Sequence[str]) -> bytes:
     if not items:
         return b"[]"
     try:
-        body = '","'.join(items)
+        plain = "".join(items)
     except TypeError:
         raise DrawError("ids 必须全部是字符串") from None
-    if body.isascii():
-        raw = body.encode("ascii")
-        n = len(items)
-        # no quote, comma or other non-alphanumeric byte inside any id: nothing to escape
-        if (
-            raw.count(b'"') == 2 * (n - 1)
-            and raw.count(b",") == n - 1
-            and raw.translate(None, b'",').isalnum()
-        ):
-            return b'["' + raw + b'"]'
+    # every id ASCII letters and digits only (or empty): nothing to escape
+    if plain.isascii() and plain.encode("ascii").isalnum():
+        return b'["' + '","'.join(items).encode("ascii") + b'"]'
     return canonical_json(list(items)).encode("utf-8")
 
 
@@ -82,11 +75,16 @@ def _pieces(obj: Any, path: tuple[str, ...], blobs: dict[str, bytes]) -> Iterato
         yield canonical_json(obj).encode("utf-8")
 
 
-def _digest_and_blobs(announcement: dict[str, Any]) -> tuple[str, dict[str, bytes]]:
+def _digest_and_blobs(
+    announcement: dict[str, Any], canonical: list[bytes] | None = None
+) -> tuple[str, dict[str, bytes]]:
+    """Digest and id-list blobs; the canonical JSON's pieces are appended to ``canonical``."""
     hasher = hashlib.sha256()
     blobs: dict[str, bytes] = {}
     for piece in _pieces(announcement, (), blobs):
         hasher.update(piece)
+        if canonical is not None:
+            canonical.append(piece)
     return hasher.hexdigest(), blobs
 
 
@@ -392,8 +390,11 @@ def build_announcement(
     return announcement
 
 
-def check_announcement(announcement: dict[str, Any]) -> tuple[str, dict[str, bytes]]:
-    """Structural checks before reveal/verify; returns the digest and id-list blobs.
+def check_announcement(
+    announcement: dict[str, Any], canonical: list[bytes] | None = None
+) -> tuple[str, dict[str, bytes]]:
+    """Structural checks before reveal/verify; returns the digest and id-list blobs (and
+    appends the pieces of the canonical JSON to ``canonical`` when given).
 
     For 18-byte ids the ascending order is checked during the ticket scan instead.
     """
@@ -412,7 +413,7 @@ def check_announcement(announcement: dict[str, Any]) -> tuple[str, dict[str, byt
     from .commitments import check_extension
 
     check_extension(announcement)
-    digest, blobs = _digest_and_blobs(announcement)  # also checks that ids are strings
+    digest, blobs = _digest_and_blobs(announcement, canonical)  # also checks ids are strings
     fixed = []
     for key, value in strata.items():
         ids = value["ids"]

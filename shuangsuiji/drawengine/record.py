@@ -85,14 +85,41 @@ def reveal(
     - ``beacon_kind``: when given, must equal the announcement's ``beacon_kind`` (if any);
       ``dice``/``text`` without commitments are refused; the beacon must be canonical for it.
     """
+    return reveal_document(
+        announcement,
+        beacon,
+        pool=pool,
+        conflicts=conflicts,
+        secrets=secrets,
+        revealed_at=revealed_at,
+        beacon_kind=beacon_kind,
+    )[0]
+
+
+def reveal_document(
+    announcement: dict[str, Any],
+    beacon: str,
+    *,
+    pool: list[Any] | None = None,
+    conflicts: list[Any] | None = None,
+    secrets: Sequence[str] | Mapping[str, str] | None = None,
+    revealed_at: str | datetime | None = None,
+    beacon_kind: str | None = None,
+) -> tuple[dict[str, Any], bytes]:
+    """:func:`reveal`, and the announcement's canonical JSON (UTF-8 bytes, whose SHA-256 is
+    ``announcement_digest``), which a writer can copy instead of encoding it again."""
     if not isinstance(beacon, str) or not _nfc(beacon):
         raise DrawError("信标值 (beacon) 不能为空")
     if beacon != _nfc(beacon):
         raise DrawError(
             "信标值须为规范形式（Unicode NFC、去掉首尾空白），请先用 canonical_beacon 处理"
         )
+    canonical: list[bytes] = []
     with tickets.no_gc():
-        return _reveal(announcement, beacon, pool, conflicts, secrets, revealed_at, beacon_kind)
+        record = _reveal(
+            announcement, beacon, pool, conflicts, secrets, revealed_at, beacon_kind, canonical
+        )
+    return record, b"".join(canonical)
 
 
 def _check_kind(announcement: dict[str, Any], beacon: str, kind: str | None) -> None:
@@ -117,8 +144,9 @@ def _reveal(
     secrets: Sequence[str] | Mapping[str, str] | None,
     revealed_at: str | datetime | None,
     beacon_kind: str | None,
+    canonical: list[bytes] | None = None,
 ) -> dict[str, Any]:
-    digest, blobs = check_announcement(announcement)
+    digest, blobs = check_announcement(announcement, canonical)
     _check_kind(announcement, beacon, beacon_kind)
     when = reveal_time(announcement, revealed_at)
     if "commitments" in announcement:

@@ -16,11 +16,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import math
-import multiprocessing
 import os
-import pickle
+import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -98,12 +96,13 @@ def _low_mask(table: bytes) -> int:
     the big-integer reduction; it lets the scan skip most ids of low-rate strata early.
     """
     zeros = 8
-    for residue, accepted in enumerate(table):
-        if accepted:
-            tz = (residue & -residue).bit_length() - 1 if residue else 8
-            zeros = min(zeros, tz, _K)
-            if zeros == 0:
-                break
+    residue = table.find(1)
+    while residue != -1:  # visits only the accepted residues (bytes.find runs in C)
+        tz = (residue & -residue).bit_length() - 1 if residue else 8
+        zeros = min(zeros, tz, _K)
+        if zeros == 0:
+            break
+        residue = table.find(1, residue + 1)
     return (1 << zeros) - 1
 
 
@@ -209,17 +208,38 @@ def _scan_threaded(jobs: Jobs, tasks: list[tuple[str, int, int]], workers: int) 
         return [(k, _scan(jobs, k, lo, hi)) for k, lo, hi in share]
 
     shares = _shares(tasks, workers)
-    with ThreadPoolExecutor(max_workers=workers - 1, thread_name_prefix="ssj-draw") as pool:
-        futures = [pool.submit(run, share) for share in shares[1:]]
+    outcomes: list[Found | BaseException | None] = [None] * len(shares)
+
+    def worker(n: int) -> None:
+        try:
+            outcomes[n] = run(shares[n])
+        except BaseException as exc:  # noqa: BLE001 - raised in the calling thread below
+            outcomes[n] = exc
+
+    # plain threads: concurrent.futures would add its import time to every `ssj draw`
+    threads = [
+        threading.Thread(target=worker, args=(n,), name=f"ssj-draw-{n}", daemon=True)
+        for n in range(1, len(shares))
+    ]
+    for thread in threads:
+        thread.start()
+    try:
         results = run(shares[0])
-        for future in futures:
-            results.extend(future.result())
+    finally:
+        for thread in threads:
+            thread.join()
+    for outcome in outcomes[1:]:
+        if isinstance(outcome, BaseException):
+            raise outcome
+        results.extend(outcome or [])
     return results
 
 
 def _scan_forked(jobs: Jobs, tasks: list[tuple[str, int, int]], workers: int) -> Found:
     """Pure-Python scan: this process scans the first share, forked children (which
     inherit ``jobs``) the others, each sending back only its candidates."""
+    import pickle
+
     shares = _shares(tasks, workers)
     children: list[tuple[int, int]] = []
     try:
@@ -267,7 +287,7 @@ def _workers(threads: bool = False) -> int:
     """Workers (threads for the C scan, else processes): ``SSJ_DRAW_WORKERS`` if set
     (1 = serial), else one per usable CPU; processes only where ``fork`` is available (the
     results are identical either way)."""
-    if not threads and "fork" not in multiprocessing.get_all_start_methods():
+    if not threads and not hasattr(os, "fork"):
         return 1
     configured = os.environ.get("SSJ_DRAW_WORKERS", "").strip()
     if configured.isdigit():

@@ -195,3 +195,33 @@ def test_the_secret_command_prints_a_secret_and_its_commitment(capsys):
     lines = capsys.readouterr().out.splitlines()
     secret, commitment = (line.rsplit(" ", 1)[1] for line in lines)
     assert len(secret) == 64 and hashlib.sha256(secret.encode()).hexdigest() == commitment
+
+
+def test_ssj_draw_starts_without_django_threads_pools_or_multiprocessing():
+    code = (
+        "import sys; from shuangsuiji.cli import main; main(['draw', '--help']); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & "
+        "{'django', 'multiprocessing', 'concurrent', 'secrets', 'pickle'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_revealed_record_carries_the_canonical_announcement_on_one_line(tmp_path):
+    import hashlib
+
+    assert announce(tmp_path) == 0
+    out = tmp_path / "record.json"
+    assert (
+        main(["reveal", str(tmp_path / "announcement.json"), "--beacon", "x", "--out", str(out)])
+        == 0
+    )
+    raw = out.read_bytes()
+    line = raw.split(b"\n")[2]
+    assert line.startswith(b' "announcement": {')
+    record = json.loads(raw)
+    assert (
+        hashlib.sha256(line.split(b": ", 1)[1].rstrip(b",")).hexdigest()
+        == record["announcement_digest"]
+    )
+    assert main(["verify", str(out)]) == 0

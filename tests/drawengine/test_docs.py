@@ -145,3 +145,22 @@ def test_the_hashlib_script_checks_the_secrets_of_a_committed_record(tmp_path):
     path.write_text(json.dumps(record), encoding="utf-8")
     done = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True)
     assert done.returncode != 0 and "secret differs" in done.stderr
+
+
+def test_the_extension_fields_and_functions_named_in_the_docs_exist():
+    import shuangsuiji.drawengine as engine
+    from shuangsuiji.drawengine.cli import _parser
+    from shuangsuiji.drawengine.protocol import RESERVED_KEYS
+
+    text = DOC.read_text(encoding="utf-8")
+    extension = text.split("### 3.1", 1)[1].split("## 4.", 1)[0]
+    for key in re.findall(r"^\| `(\w+)` \|", extension, re.M):
+        assert key in RESERVED_KEYS, key
+    assert {"beacon_kind", "beacon_not_before", "commitments"} <= RESERVED_KEYS
+    called = set(re.findall(r"`(\w+)\(", text)) - {"ceil", "list", "min", "make_code"}
+    assert called and all(hasattr(engine, name) for name in called), called
+    threat = text.split("## 12. Threat model", 1)[1]
+    for needed in ("beacon_not_before", "commitments", "--previous", "§7.1", "§3.1"):
+        assert needed in threat, needed
+    verify = _parser().parse_args(["verify", "--previous", "old.json", "new.json"])
+    assert (verify.previous, verify.record) == ("old.json", "new.json")
