@@ -165,6 +165,7 @@ MATRIX: dict[str, Rule] = {
     "registries:entity-detail": scoped(STAFF, {"pk": "entity"}, {"pk": "entity_weidong"}),
     "registries:entity-edit": form(ADMINS, pk="entity"),
     "registries:entity-rate": post(ADMINS, pk="entity"),
+    "registries:entity-correct-code": form(ADMINS, pk="entity"),
     # Inspectors (owned by their department).
     "registries:inspector-list": page(STAFF),
     "registries:inspector-create": form(ADMINS),

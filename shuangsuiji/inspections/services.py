@@ -27,8 +27,22 @@ def _team_rows(inspection: Inspection, leader: str, members: dict[str, list[str]
     return rows
 
 
-def create_for_record(draw) -> list[Inspection]:
-    """One inspection per selected entity of a freshly revealed draw, with its team."""
+def record_codes(record: dict) -> tuple[set[str], set[str]]:
+    """The credit codes selected and the certificates on the teams of a fresh record."""
+    codes = {e["id"] for stratum in record["strata"].values() for e in stratum["selected"]}
+    teams = record.get("assignment", {}).get("teams", [])
+    certs = {t["leader"] for t in teams}
+    for t in teams:
+        certs.update(c for ids in t["members"].values() for c in ids)
+    return codes, certs
+
+
+def create_for_record(draw, *, entity_ids: dict[str, int], inspector_ids: dict[str, int]):
+    """One inspection per selected entity of a freshly revealed draw, with its team.
+
+    ``entity_ids`` / ``inspector_ids`` map the record's frozen codes to rows (the draw's
+    frozen mapping, never a lookup of the live codes).
+    """
     task = draw.task
     record = draw.record
     tickets = {
@@ -36,12 +50,11 @@ def create_for_record(draw) -> list[Inspection]:
         for key, stratum in record["strata"].items()
         for e in stratum["selected"]
     }
-    entities = Entity.objects.in_bulk(list(tickets), field_name="credit_code")
+    rows = Entity.objects.in_bulk(list(entity_ids.values()))
+    entities = {code: rows[pk] for code, pk in entity_ids.items()}
     teams = {t["entity"]: t for t in record.get("assignment", {}).get("teams", [])}
-    certs = {t["leader"] for t in teams.values()}
-    for t in teams.values():
-        certs.update(c for ids in t["members"].values() for c in ids)
-    by_cert = Inspector.objects.in_bulk(list(certs), field_name="certificate_no")
+    people = Inspector.objects.in_bulk(list(inspector_ids.values()))
+    by_cert = {cert: people[pk] for cert, pk in inspector_ids.items()}
     created = []
     members: list[TeamMember] = []
     for code, (stratum, ticket) in sorted(tickets.items(), key=lambda kv: kv[1]):
@@ -62,10 +75,12 @@ def create_for_record(draw) -> list[Inspection]:
     return created
 
 
-def substitute(draw, *, replaced: str, by: str, ticket: str, stratum: str, reason: str):
+def substitute(
+    draw, *, replaced_id: int, by_id: int, ticket: str, stratum: str, reason: str
+) -> tuple[Inspection, Inspection]:
     """The replaced entity's inspection ends; the substitute takes over its team."""
     old = Inspection.objects.select_for_update().get(
-        draw=draw, entity__credit_code=replaced, status=InspectionStatus.PLANNED
+        draw=draw, entity_id=replaced_id, status=InspectionStatus.PLANNED
     )
     old.status = InspectionStatus.SUBSTITUTED
     old.status_reason = reason
@@ -73,7 +88,7 @@ def substitute(draw, *, replaced: str, by: str, ticket: str, stratum: str, reaso
     new = Inspection.objects.create(
         task=old.task,
         draw=draw,
-        entity=Entity.objects.get(credit_code=by),
+        entity=Entity.objects.get(pk=by_id),
         stratum=stratum,
         ticket=ticket,
         window_start=old.window_start,
@@ -92,14 +107,14 @@ def substitute(draw, *, replaced: str, by: str, ticket: str, stratum: str, reaso
 
 
 def replace_member(
-    inspection: Inspection, *, outgoing: str, incoming: str, reason: str, note: str, approver
+    inspection: Inspection, *, outgoing_id: int, incoming_id: int, reason: str, note: str, approver
 ) -> TeamMember:
     old = (
         inspection.team.select_for_update()
         .filter(replaced_by__isnull=True)
-        .get(inspector__certificate_no=outgoing)
+        .get(inspector_id=outgoing_id)
     )
-    newcomer = Inspector.objects.get(certificate_no=incoming)
+    newcomer = Inspector.objects.get(pk=incoming_id)
     old.replaced_by = None
     new = TeamMember.objects.create(
         inspection=inspection,

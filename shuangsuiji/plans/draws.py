@@ -32,7 +32,7 @@ from shuangsuiji.inspections import services as inspections
 from shuangsuiji.inspections.models import Inspection, InspectionStatus
 from shuangsuiji.registries.models import Conflict, Inspector
 
-from . import engine
+from . import engine, frozen
 from .models import Draw, DrawStatus, Task
 from .roster import compute_roster
 
@@ -157,6 +157,13 @@ def freeze_announcement(
         beacon_kind=beacon_kind,
         pool_snapshot=pool,
         conflicts_snapshot=conflicts,
+        frozen_display=frozen.display_block(task),
+    )
+    frozen.freeze_rows(
+        draw,
+        {key: s.entities for key, s in roster.strata.items()},
+        [x.entity for x in roster.excluded],
+        inspectors,
     )
     audit(
         actor,
@@ -195,7 +202,12 @@ def reveal_draw(actor, draw: Draw, *, beacon: str, now: datetime.datetime | None
     draw.save(
         update_fields=["beacon_raw", "beacon", "record", "status", "revealed_at", "revealed_by"]
     )
-    created = inspections.create_for_record(draw)
+    codes, certificates = inspections.record_codes(result)
+    created = inspections.create_for_record(
+        draw,
+        entity_ids=frozen.entity_ids(draw, codes),
+        inspector_ids=frozen.inspector_ids(draw, certificates),
+    )
     audit(
         actor,
         "draw.reveal",
@@ -248,8 +260,8 @@ def substitute_entity(actor, draw: Draw, *, entity: str, reason: str) -> Inspect
     draw.save(update_fields=["record"])
     _old, new = inspections.substitute(
         draw,
-        replaced=entity,
-        by=sub["by"],
+        replaced_id=frozen.entity_id(draw, entity),
+        by_id=frozen.entity_id(draw, sub["by"]),
         ticket=sub["ticket"],
         stratum=stratum,
         reason=sub["reason_label"],
@@ -257,39 +269,42 @@ def substitute_entity(actor, draw: Draw, *, entity: str, reason: str) -> Inspect
     audit(actor, "draw.substitute", draw, data=dict(sub, stratum=stratum, code=draw.code))
     # The substitute inherits the team; a member with a frozen conflict must step aside.
     blocked = {tuple(c) for c in draw.conflicts_snapshot}
-    for member in list(new.current_team()):
-        if (member.inspector.certificate_no, sub["by"]) in blocked:
-            _change(actor, draw, new, member.inspector.certificate_no, "conflict-declared", "")
+    team = list(new.current_team())
+    certificates = frozen.certificates_of(draw, [m.inspector_id for m in team])
+    for member in team:
+        cert = certificates[member.inspector_id]
+        if (cert, sub["by"]) in blocked:
+            _change(actor, draw, new, cert, "conflict-declared", "")
     return new
 
 
 def _unavailable_for(inspection: Inspection, draw: Draw) -> list[str]:
     """Inspectors who cannot take this inspection now, though the frozen pool allowed them:
-    inactive, on leave during the window, or with a conflict declared after the freeze."""
-    ids = [p["id"] for p in draw.pool_snapshot]
-    out = set(
-        Inspector.objects.filter(certificate_no__in=ids, active=False).values_list(
-            "certificate_no", flat=True
-        )
+    inactive, on leave during the window, or with a conflict declared after the freeze.
+    (Frozen certificate numbers, resolved through the draw's mapping.)"""
+    certificate = frozen.certificates_of(
+        draw, draw.frozen_inspectors.values_list("inspector_id", flat=True)
     )
+    pks = list(certificate)
+    out = set(Inspector.objects.filter(pk__in=pks, active=False).values_list("pk", flat=True))
     out.update(
         Inspector.objects.filter(
-            certificate_no__in=ids,
+            pk__in=pks,
             unavailable_periods__start__lte=inspection.window_end,
             unavailable_periods__end__gte=inspection.window_start,
-        ).values_list("certificate_no", flat=True)
+        ).values_list("pk", flat=True)
     )
     out.update(
-        Conflict.objects.filter(
-            inspector__certificate_no__in=ids, entity=inspection.entity
-        ).values_list("inspector__certificate_no", flat=True)
+        Conflict.objects.filter(inspector_id__in=pks, entity=inspection.entity).values_list(
+            "inspector_id", flat=True
+        )
     )
-    return sorted(out)
+    return sorted(certificate[pk] for pk in out)
 
 
 def _change(actor, draw: Draw, inspection: Inspection, outgoing: str, reason: str, note: str):
     pool, conflicts = engine.frozen_inputs(draw)
-    entity = inspection.entity.credit_code
+    entity = frozen.code_of(draw, inspection.entity_id)
     unavailable = [i for i in _unavailable_for(inspection, draw) if i != outgoing]
     incoming, skipped = _engine_call(
         plan_inspector_change,
@@ -311,8 +326,14 @@ def _change(actor, draw: Draw, inspection: Inspection, outgoing: str, reason: st
         skipped=skipped,
     )
     draw.save(update_fields=["record"])
+    people = frozen.inspector_ids(draw, [outgoing, incoming])
     member = inspections.replace_member(
-        inspection, outgoing=outgoing, incoming=incoming, reason=reason, note=note, approver=actor
+        inspection,
+        outgoing_id=people[outgoing],
+        incoming_id=people[incoming],
+        reason=reason,
+        note=note,
+        approver=actor,
     )
     audit(
         actor,

@@ -253,6 +253,9 @@ class Draw(models.Model):
     # Never shown on the portal (the conflict list is confidential).
     pool_snapshot = models.JSONField("执法人员库快照（内部）", default=list)
     conflicts_snapshot = models.JSONField("回避名单快照（内部）", default=list)
+    # Public: plan and task as frozen (title, document number, department names), shown on
+    # the portal instead of the live rows.
+    frozen_display = models.JSONField("冻结时的计划与任务信息", default=dict)
     beacon = models.CharField("随机数（规范文本）", max_length=500, blank=True)
     beacon_raw = models.CharField("随机数（原始输入）", max_length=500, blank=True)
     revealed_at = models.DateTimeField("抽取时间", null=True, blank=True)
@@ -307,3 +310,64 @@ class Draw(models.Model):
         if self.status != DrawStatus.VOIDED:
             return None
         return {"reason": self.void_reason, "at": self.voided_at, "by": self.voided_by}
+
+
+class FrozenEntity(models.Model):
+    """An entity as frozen into an announcement: its credit code then, its row and its name.
+
+    The reveal, the inspections and the portal resolve a drawn code through these rows, so a
+    code or a name edited after the freeze changes neither who is inspected nor what is shown.
+    """
+
+    draw = models.ForeignKey(
+        Draw, verbose_name="抽取", on_delete=models.CASCADE, related_name="frozen_entities"
+    )
+    credit_code = models.CharField("统一社会信用代码（冻结时）", max_length=18)
+    entity = models.ForeignKey(
+        "registries.Entity",
+        verbose_name="检查对象",
+        on_delete=models.PROTECT,
+        related_name="frozen_in",
+    )
+    name = models.CharField("名称（冻结时）", max_length=200)
+    stratum = models.CharField("分层", max_length=16, blank=True, help_text="空表示被排除")
+
+    class Meta:
+        verbose_name = "冻结的检查对象"
+        verbose_name_plural = "冻结的检查对象"
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "credit_code"], name="unique_frozen_code"),
+            models.UniqueConstraint(fields=["draw", "entity"], name="unique_frozen_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.credit_code}）"
+
+
+class FrozenInspector(models.Model):
+    """A pool inspector as frozen into an announcement (certificate number then, row, name)."""
+
+    draw = models.ForeignKey(
+        Draw, verbose_name="抽取", on_delete=models.CASCADE, related_name="frozen_inspectors"
+    )
+    certificate_no = models.CharField("执法证号（冻结时）", max_length=64)
+    inspector = models.ForeignKey(
+        "registries.Inspector",
+        verbose_name="执法检查人员",
+        on_delete=models.PROTECT,
+        related_name="frozen_in",
+    )
+    name = models.CharField("姓名（冻结时）", max_length=50)
+
+    class Meta:
+        verbose_name = "冻结的执法检查人员"
+        verbose_name_plural = "冻结的执法检查人员"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw", "certificate_no"], name="unique_frozen_certificate"
+            ),
+            models.UniqueConstraint(fields=["draw", "inspector"], name="unique_frozen_inspector"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.certificate_no}）"

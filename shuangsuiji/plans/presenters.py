@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shuangsuiji.drawengine import INSPECTOR_CHANGE_REASONS
-from shuangsuiji.registries.models import Entity, Inspector
 
+from . import frozen
 from .models import Draw, ExclusionReason, bp_to_percent
 
 
@@ -25,8 +25,9 @@ class StratumView:
     substitute_order: list[dict] = field(default_factory=list)
 
 
-def _names(codes: set[str]) -> dict[str, str]:
-    return dict(Entity.objects.filter(credit_code__in=codes).values_list("credit_code", "name"))
+def _names(draw: Draw, codes: set[str]) -> dict[str, str]:
+    """Entity names as frozen with the announcement (never the live rows)."""
+    return frozen.entity_names(draw, codes)
 
 
 def announced_strata(draw: Draw) -> list[dict]:
@@ -46,7 +47,7 @@ def announced_strata(draw: Draw) -> list[dict]:
 
 def excluded(draw: Draw) -> list[dict]:
     items = draw.announcement.get("excluded", [])
-    names = _names({x["id"] for x in items})
+    names = _names(draw, {x["id"] for x in items})
     labels = dict(ExclusionReason.choices)
     return [
         dict(x, name=names.get(x["id"], ""), reason_label=labels.get(x["reason"], x["reason"]))
@@ -72,7 +73,7 @@ def strata(draw: Draw) -> list[StratumView]:
     for value in draw.record["strata"].values():
         codes.update(e["id"] for e in value["selected"] + value["substitute_order"])
         codes.update(s["by"] for s in value["substitutions"])
-    names = _names(codes)
+    names = _names(draw, codes)
     out = []
     for key, value in sorted(draw.record["strata"].items()):
         replaced = {s["replaced"]: s for s in value["substitutions"]}
@@ -109,9 +110,7 @@ def inspector_names(draw: Draw) -> dict[str, str]:
         certs.update(c for ids in team["members"].values() for c in ids)
     for change in draw.record.get("inspector_changes", []):
         certs.update([change["outgoing"], change["incoming"]])
-    return dict(
-        Inspector.objects.filter(certificate_no__in=certs).values_list("certificate_no", "name")
-    )
+    return frozen.inspector_names(draw, certs)
 
 
 def public_teams(draw: Draw) -> list[dict]:
@@ -119,7 +118,7 @@ def public_teams(draw: Draw) -> list[dict]:
     if not draw.record or "assignment" not in draw.record:
         return []
     names = inspector_names(draw)
-    entity_names = _names({t["entity"] for t in draw.record["assignment"]["teams"]})
+    entity_names = _names(draw, {t["entity"] for t in draw.record["assignment"]["teams"]})
     current = {t["entity"]: t for t in draw.record["assignment"]["teams"]}
     rows = []
     for entity, team in current.items():
@@ -141,7 +140,7 @@ def inspector_changes(draw: Draw) -> list[dict]:
     if not draw.record:
         return []
     names = inspector_names(draw)
-    entity_names = _names({c["entity"] for c in draw.record.get("inspector_changes", [])})
+    entity_names = _names(draw, {c["entity"] for c in draw.record.get("inspector_changes", [])})
     return [
         dict(
             c,
@@ -158,6 +157,7 @@ def context(draw: Draw) -> dict:
     """Everything ``portal/_draw_body.html`` needs."""
     return {
         "draw": draw,
+        "frozen": draw.frozen_display,
         "announced": announced_strata(draw),
         "excluded": excluded(draw),
         "accounting": accounting(draw),

@@ -87,6 +87,10 @@ class EntityForm(TextGuardMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions_for(user)
+        if instance is not None:
+            # A code is corrected through its own audited action (CreditCodeCorrectionForm).
+            self.fields["credit_code"].disabled = True
+            self.fields["credit_code"].help_text = "如代码登记有误，请使用“更正统一社会信用代码”"
 
     def clean_credit_code(self):
         code = self.cleaned_data["credit_code"]
@@ -96,6 +100,13 @@ class EntityForm(TextGuardMixin, forms.Form):
         if others.exists():
             raise forms.ValidationError("该统一社会信用代码已登记")
         return code
+
+
+class CreditCodeCorrectionForm(forms.Form):
+    credit_code = CreditCodeField(label="更正后的统一社会信用代码")
+    reason = forms.CharField(
+        label="更正理由", max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EntityCreateForm(EntityForm):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from shuangsuiji import creditcode
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
+from shuangsuiji.core.errors import InvalidInput
 from shuangsuiji.core.snapshots import snapshot
 from shuangsuiji.core.validation import assign, full_clean
 
@@ -30,6 +31,7 @@ from .models import (
     RiskRating,
     Unavailability,
 )
+from .signals import identifier_changing
 
 ENTITY_FIELDS = (
     "name",
@@ -130,14 +132,52 @@ def update_entity(actor, entity: Entity, **changes) -> Entity:
     ensure(actor, "registries.change_entity", entity)
     before = snapshot(entity)
     if "credit_code" in changes:
-        changes["credit_code"] = creditcode.parse(changes["credit_code"]).code
-    for key, value in changes.items():
-        if key not in ENTITY_FIELDS + ("credit_code",):
-            raise ValueError(f"unknown entity field {key}")
-        setattr(entity, key, value)
+        code = creditcode.parse(changes.pop("credit_code")).code
+        if code != entity.credit_code:
+            raise InvalidInput(
+                "统一社会信用代码不能随其他信息一起修改；请使用“更正统一社会信用代码”并写明理由",
+                code="entity.credit_code_needs_correction",
+            )
+    assign(entity, changes, ENTITY_FIELDS)
     full_clean(entity)
     entity.save()
     record(actor, "entity.update", entity, before=before, after=snapshot(entity))
+    return entity
+
+
+@transaction.atomic
+def correct_credit_code(actor, entity: Entity, *, credit_code: str, reason: str) -> Entity:
+    """Correct a wrongly registered credit code (its own audited action, with a reason).
+
+    Refused while the entity is in the frozen roster of a draw not yet revealed; a revealed
+    draw keeps pointing at this row through its frozen mapping.
+    """
+    ensure(actor, "registries.change_entity", entity)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("更正统一社会信用代码必须写明理由", code="entity.correction_reason")
+    try:
+        code = creditcode.parse(credit_code).code
+    except creditcode.CreditCodeError as exc:
+        raise InvalidInput(f"统一社会信用代码无效：{exc}", code="entity.credit_code") from exc
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    old = entity.credit_code
+    if code == old:
+        raise InvalidInput("新代码与原代码相同", code="entity.credit_code_unchanged")
+    if Entity.objects.filter(credit_code=code).exists():
+        raise InvalidInput(f"统一社会信用代码 {code} 已登记", code="entity.credit_code_taken")
+    identifier_changing.send(sender=Entity, instance=entity, old=old, new=code)
+    before = snapshot(entity)
+    entity.credit_code = code
+    entity.save(update_fields=["credit_code", "updated_at"])
+    record(
+        actor,
+        "entity.correct_credit_code",
+        entity,
+        before=before,
+        after=snapshot(entity),
+        data={"old": old, "new": code, "reason": reason},
+    )
     return entity
 
 
@@ -191,7 +231,12 @@ def update_inspector(actor, inspector: Inspector, **changes) -> Inspector:
     ensure(actor, "registries.change_inspector", inspector)
     before = snapshot(inspector)
     items = changes.pop("check_items", None)
+    old_certificate = inspector.certificate_no
     assign(inspector, changes, INSPECTOR_FIELDS)
+    if inspector.certificate_no != old_certificate:
+        identifier_changing.send(
+            sender=Inspector, instance=inspector, old=old_certificate, new=inspector.certificate_no
+        )
     # Moving an inspector to another department needs rights over the new one too.
     ensure(actor, "registries.change_inspector", inspector)
     full_clean(inspector)

@@ -10,6 +10,11 @@ urlpatterns = [
     path("entities/new/", views_entities.entity_create, name="entity-create"),
     path("entities/<int:pk>/", views_entities.entity_detail, name="entity-detail"),
     path("entities/<int:pk>/edit/", views_entities.entity_edit, name="entity-edit"),
+    path(
+        "entities/<int:pk>/correct-code/",
+        views_entities.entity_correct_code,
+        name="entity-correct-code",
+    ),
     path("entities/<int:pk>/rate/", views_entities.entity_rate, name="entity-rate"),
     # 执法检查人员
     path("inspectors/", views_inspectors.inspector_list, name="inspector-list"),

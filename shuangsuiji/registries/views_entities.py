@@ -16,6 +16,7 @@ from shuangsuiji.core.access import staff_view
 
 from . import services
 from .forms import (
+    CreditCodeCorrectionForm,
     EntityCreateForm,
     EntityFilterForm,
     EntityForm,
@@ -211,6 +212,37 @@ def entity_edit(request, pk: int):
                 ("编辑", None),
             ),
         },
+    )
+
+
+@staff_view("registries.change_entity")
+def entity_correct_code(request, pk: int):
+    """Correct a wrongly registered credit code: its own audited action, with a reason."""
+    entity = _get_entity_for_user(request, pk, "registries.change_entity")
+    form = CreditCodeCorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_credit_code(request.user, entity, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"已更正统一社会信用代码：{entity.credit_code}")
+            return redirect("registries:entity-detail", pk=entity.pk)
+    detail_url = reverse("registries:entity-detail", args=[entity.pk])
+    return render(
+        request,
+        "registries/form.html",
+        {
+            "title": f"更正统一社会信用代码：{entity.name}（现为 {entity.credit_code}）",
+            "form": form,
+            "cancel_url": detail_url,
+            "breadcrumbs": crumbs(
+                ("检查对象", reverse("registries:entity-list")),
+                (entity.name, detail_url),
+                ("更正代码", None),
+            ),
+        },
+        status=400 if form.errors else 200,
     )
 
 
