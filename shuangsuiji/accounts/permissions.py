@@ -76,6 +76,8 @@ rules.add_perm("accounts.manage_users", is_joint_office_admin)
 rules.add_perm("plans.view", is_staff_member)
 rules.add_perm("plans.change_plan", is_joint_office_admin)
 rules.add_perm("plans.run_draw", is_joint_office_admin)
+# The second approver of a substitution the platform cannot check (another department).
+rules.add_perm("plans.review_substitution", is_joint_office_admin | is_department_admin)
 
 # Audit log.
 rules.add_perm("audit.view", is_joint_office_admin | is_auditor)

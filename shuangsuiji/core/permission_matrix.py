@@ -267,6 +267,8 @@ MATRIX: dict[str, Rule] = {
     "plans:draw": scoped(STAFF, {"pk": "draw_joint"}, {"pk": "draw_weidong"}),
     "plans:reveal": post(OFFICE, pk="draw_joint"),
     "plans:substitute": post(OFFICE, pk="draw_joint"),
+    "plans:propose-substitution": post(OFFICE, pk="draw_joint"),
+    "plans:review-substitution": post(ADMINS, pk="draw_joint"),
     "plans:change-inspector": post(OFFICE, pk="draw_joint"),
     "plans:void": post(OFFICE, pk="draw_joint"),
     "plans:record-json": scoped(STAFF, {"pk": "draw_joint"}, {"pk": "draw_weidong"}),

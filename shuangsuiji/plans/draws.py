@@ -21,7 +21,6 @@ from shuangsuiji.drawengine import (
     DrawError,
     announcement_digest,
     apply_inspector_change,
-    apply_substitution,
     build_announcement,
     canonical_beacon,
     canonical_json,
@@ -237,45 +236,6 @@ def _stratum_of(draw: Draw, credit_code: str) -> str:
         if credit_code in current:
             return key
     raise ValidationError(f"{credit_code} 不是抽取 {draw.code} 当前的抽中对象")
-
-
-@transaction.atomic
-def substitute_entity(actor, draw: Draw, *, entity: str, reason: str) -> Inspection:
-    """Replace a selected entity by the next id of its stratum's substitute order."""
-    ensure(actor, "plans.run_draw", draw.task.plan)
-    draw = _lock(draw)
-    _require_revealed(draw)
-    stratum = _stratum_of(draw, entity)
-    approver = getattr(actor, "display_name", str(actor))
-    new_record = _engine_call(
-        apply_substitution,
-        draw.record,
-        stratum=stratum,
-        replaced=entity,
-        reason=reason,
-        approved_by=approver,
-    )
-    sub = new_record["strata"][stratum]["substitutions"][-1]
-    draw.record = new_record
-    draw.save(update_fields=["record"])
-    _old, new = inspections.substitute(
-        draw,
-        replaced_id=frozen.entity_id(draw, entity),
-        by_id=frozen.entity_id(draw, sub["by"]),
-        ticket=sub["ticket"],
-        stratum=stratum,
-        reason=sub["reason_label"],
-    )
-    audit(actor, "draw.substitute", draw, data=dict(sub, stratum=stratum, code=draw.code))
-    # The substitute inherits the team; a member with a frozen conflict must step aside.
-    blocked = {tuple(c) for c in draw.conflicts_snapshot}
-    team = list(new.current_team())
-    certificates = frozen.certificates_of(draw, [m.inspector_id for m in team])
-    for member in team:
-        cert = certificates[member.inspector_id]
-        if (cert, sub["by"]) in blocked:
-            _change(actor, draw, new, cert, "conflict-declared", "")
-    return new
 
 
 def _unavailable_for(inspection: Inspection, draw: Draw) -> list[str]:

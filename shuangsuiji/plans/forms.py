@@ -239,6 +239,28 @@ class SubstituteForm(TextGuardMixin, forms.Form):
     reason = forms.ChoiceField(label="替补理由", choices=sorted(SUBSTITUTION_REASONS.items()))
 
 
+class ProposeSubstitutionForm(TextGuardMixin, forms.Form):
+    entity = forms.CharField(label="被替换对象（统一社会信用代码）", max_length=18)
+    reason = forms.ChoiceField(label="替补理由（平台无法自行核实）", choices=())
+    evidence = forms.CharField(
+        label="核实情况与依据（如文书编号）",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .substitutions import REVIEWED_REASONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [(r, SUBSTITUTION_REASONS[r]) for r in REVIEWED_REASONS]
+
+
+class ReviewSubstitutionForm(TextGuardMixin, forms.Form):
+    proposal = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("approve", "批准"), ("reject", "驳回")])
+    note = forms.CharField(label="复核意见", max_length=500, required=False)
+
+
 class InspectorChangeForm(TextGuardMixin, forms.Form):
     inspection = forms.IntegerField(widget=forms.HiddenInput)
     outgoing = forms.CharField(label="被替换人员（执法证号）", max_length=64)

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from shuangsuiji.core.labels import percent
 from shuangsuiji.core.models import RegionScopedQuerySet
+from shuangsuiji.drawengine import SUBSTITUTION_REASONS
 
 
 class Rounding(models.TextChoices):
@@ -371,3 +372,56 @@ class FrozenInspector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.certificate_no}）"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "待复核"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "已驳回"
+
+
+class SubstitutionProposal(models.Model):
+    """A substitution whose reason the platform cannot check against its own records: it
+    takes effect only when an admin of another department approves it (four eyes)."""
+
+    draw = models.ForeignKey(
+        Draw, verbose_name="抽取", on_delete=models.PROTECT, related_name="proposals"
+    )
+    stratum = models.CharField("分层", max_length=16)
+    replaced = models.CharField("被替补对象（冻结的代码）", max_length=18)
+    reason = models.CharField(
+        "替补理由", max_length=64, choices=sorted(SUBSTITUTION_REASONS.items())
+    )
+    evidence = models.CharField("核实情况与依据", max_length=500)
+    status = models.CharField(
+        "状态", max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="复核人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("复核时间", null=True, blank=True)
+    decision_note = models.CharField("复核意见", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "替补申请"
+        verbose_name_plural = "替补申请"
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draw", "replaced"],
+                condition=Q(status="pending"),
+                name="one_pending_proposal_per_entity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw.code} {self.replaced}（{self.get_status_display()}）"

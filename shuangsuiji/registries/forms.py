@@ -69,6 +69,12 @@ class EntityForm(TextGuardMixin, forms.Form):
         label="行业", max_length=100, required=False, initial="互联网上网服务营业场所"
     )
     status = forms.ChoiceField(label="状态", choices=EntityStatus.choices)
+    status_date = forms.DateField(
+        label="状态生效日期",
+        required=False,
+        widget=DATE,
+        help_text="状态变化时填写（如登记机关核准注销的日期）；留空为今天",
+    )
     region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.none())
 
     def __init__(self, *args, user, instance: Entity | None = None, **kwargs):

@@ -321,3 +321,43 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"导入批次 #{self.pk}：{self.filename}"
+
+
+class EntityStatusChange(models.Model):
+    """Status history (在营/停业/注销) with the date each status took effect: appended, never
+    overwritten. Substitution reasons such as "deregistered before the window" are checked
+    against it."""
+
+    entity = models.ForeignKey(
+        Entity, verbose_name="检查对象", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField("状态", max_length=16, choices=EntityStatus.choices)
+    effective_date = models.DateField("生效日期")
+    source = models.CharField("依据", max_length=200, blank=True)
+    recorded_at = models.DateTimeField("录入时间", auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="录入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "检查对象状态记录"
+        verbose_name_plural = "检查对象状态记录"
+        ordering = ["entity", "-effective_date", "-pk"]
+        indexes = [models.Index(fields=["entity", "effective_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}（{self.effective_date} 起）"
+
+
+def status_before(entity_id: int, day: datetime.date) -> EntityStatusChange | None:
+    """The status change in effect on the day before ``day`` (None: no dated record)."""
+    return (
+        EntityStatusChange.objects.filter(entity_id=entity_id, effective_date__lt=day)
+        .order_by("-effective_date", "-pk")
+        .first()
+    )

@@ -26,6 +26,8 @@ from .models import (
     CheckItem,
     Conflict,
     Entity,
+    EntityStatus,
+    EntityStatusChange,
     Inspector,
     RiskClass,
     RiskRating,
@@ -108,6 +110,7 @@ def create_entity(
     risk_class: str | None = None,
     rating_date: datetime.date | None = None,
     rating_source: str = "",
+    status_date: datetime.date | None = None,
     **fields,
 ) -> Entity:
     ensure(actor, "registries.change_entity")
@@ -116,6 +119,8 @@ def create_entity(
     full_clean(entity)
     entity.save()
     record(actor, "entity.create", entity, after=snapshot(entity))
+    if entity.status != EntityStatus.OPERATING:
+        _append_status(actor, entity, entity.status, status_date or _today(), "登记")
     if risk_class:
         add_risk_rating(
             actor,
@@ -128,9 +133,14 @@ def create_entity(
 
 
 @transaction.atomic
-def update_entity(actor, entity: Entity, **changes) -> Entity:
+def update_entity(
+    actor, entity: Entity, *, status_date: datetime.date | None = None, **changes
+) -> Entity:
+    """Edit an entity; a status change is dated (``status_date``, default today) in the
+    status history."""
     ensure(actor, "registries.change_entity", entity)
     before = snapshot(entity)
+    old_status = entity.status
     if "credit_code" in changes:
         code = creditcode.parse(changes.pop("credit_code")).code
         if code != entity.credit_code:
@@ -142,7 +152,47 @@ def update_entity(actor, entity: Entity, **changes) -> Entity:
     full_clean(entity)
     entity.save()
     record(actor, "entity.update", entity, before=before, after=snapshot(entity))
+    if entity.status != old_status:
+        _append_status(actor, entity, entity.status, status_date or _today(), "名录编辑")
     return entity
+
+
+def _append_status(actor, entity: Entity, status: str, day: datetime.date, source: str):
+    if day > _today():
+        raise InvalidInput("状态生效日期不能晚于今天", code="entity.status_date")
+    change = EntityStatusChange.objects.create(
+        entity=entity,
+        status=status,
+        effective_date=day,
+        source=source,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(
+        actor,
+        "entity.status",
+        entity,
+        after=snapshot(change),
+        data={"status": status, "effective_date": day.isoformat(), "source": source},
+    )
+    return change
+
+
+@transaction.atomic
+def record_status_change(
+    actor, entity: Entity, *, status: str, effective_date: datetime.date, source: str = ""
+) -> EntityStatusChange:
+    """Record that the entity's status changed on ``effective_date`` (e.g. 注销 on the day
+    the registration authority deregistered it). The current status follows the latest."""
+    ensure(actor, "registries.change_entity", entity)
+    if status not in EntityStatus.values:
+        raise InvalidInput(f"状态“{status}”无效", code="entity.status")
+    entity = Entity.objects.select_for_update().get(pk=entity.pk)
+    change = _append_status(actor, entity, status, effective_date, source.strip())
+    latest = entity.status_changes.order_by("-effective_date", "-pk").first()
+    if latest.status != entity.status:
+        entity.status = latest.status
+        entity.save(update_fields=["status", "updated_at"])
+    return change
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 """The draw services: freeze, reveal, substitute, change inspector, void."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -12,11 +14,18 @@ from shuangsuiji.plans.draws import (
     change_inspector,
     freeze_announcement,
     reveal_draw,
-    substitute_entity,
     void_draw,
 )
 from shuangsuiji.plans.models import Draw, DrawStatus
-from shuangsuiji.registries.models import Conflict, Inspector
+from shuangsuiji.plans.substitutions import substitute_entity
+from shuangsuiji.registries.models import Conflict, Entity, Inspector
+
+
+def set_status(office, code, status, day=datetime.date(2023, 6, 1)):
+    from shuangsuiji.registries.services import record_status_change
+
+    entity = Entity.objects.get(credit_code=code)
+    record_status_change(office, entity, status=status, effective_date=day, source="登记机关公告")
 
 
 def _verify(draw):
@@ -126,6 +135,7 @@ def test_only_joint_office_admins_announce_and_reveal(demo, task_a, announced):
 def test_substitution_takes_the_next_id_in_the_substitute_order(office, revealed):
     selected = revealed.record["strata"]["A"]["selected"][0]["id"]
     expected = revealed.record["strata"]["A"]["substitute_order"][0]["id"]
+    set_status(office, selected, "deregistered")
     new = substitute_entity(office, revealed, entity=selected, reason="deregistered-before-window")
     revealed.refresh_from_db()
     assert new.entity.credit_code == expected
@@ -137,6 +147,7 @@ def test_substitution_takes_the_next_id_in_the_substitute_order(office, revealed
     assert AuditEntry.objects.filter(action="draw.substitute").count() == 1
     _verify(revealed)
     # and again: the next one after that
+    set_status(office, expected, "suspended")
     substitute_entity(office, revealed, entity=expected, reason="closed-before-window")
     revealed.refresh_from_db()
     assert (

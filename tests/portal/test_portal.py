@@ -7,8 +7,10 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from shuangsuiji.drawengine import verify_record
-from shuangsuiji.plans.draws import substitute_entity, void_draw
+from shuangsuiji.plans.draws import void_draw
+from shuangsuiji.plans.substitutions import substitute_entity
 from shuangsuiji.registries.models import Conflict, Inspector
+from tests.plans.test_draws import set_status
 
 
 def test_the_announcement_appears_on_the_portal_at_once(client, announced):
@@ -50,6 +52,7 @@ def test_the_draw_page_shows_selection_tickets_and_teams(client, revealed):
 
 def test_substitutions_and_voids_are_public_with_reasons(client, office, revealed):
     selected = revealed.record["strata"]["A"]["selected"][0]["id"]
+    set_status(office, selected, "deregistered")
     substitute_entity(office, revealed, entity=selected, reason="deregistered-before-window")
     page = client.get(reverse("portal:draw", args=[revealed.code])).content.decode()
     assert "检查期开始前已注销" in page

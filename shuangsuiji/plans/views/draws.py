@@ -17,8 +17,17 @@ from shuangsuiji.drawengine import INSPECTOR_CHANGE_REASONS, canonical_json
 from shuangsuiji.inspections.models import Inspection
 
 from .. import draws as draw_services
-from .. import engine, presenters
-from ..forms import AnnounceForm, InspectorChangeForm, RevealForm, SubstituteForm, VoidForm
+from .. import engine, presenters, substitutions
+from ..forms import (
+    AnnounceForm,
+    InspectorChangeForm,
+    ProposeSubstitutionForm,
+    RevealForm,
+    ReviewSubstitutionForm,
+    SubstituteForm,
+    VoidForm,
+)
+from ..models import ProposalStatus
 from .common import error_text, get_draw_for_user, get_task_for_user
 from .tasks import render_task_detail
 
@@ -71,6 +80,9 @@ def draw_detail(request, pk: int):
             "can_draw": can_draw,
             "reveal_form": RevealForm() if can_draw else None,
             "substitute_form": SubstituteForm() if can_draw else None,
+            "propose_form": ProposeSubstitutionForm() if can_draw else None,
+            "proposals": draw.proposals.select_related("proposed_by", "decided_by"),
+            "can_review": request.user.has_perm("plans.review_substitution"),
             "change_reasons": sorted(INSPECTOR_CHANGE_REASONS.items()),
             "void_form": VoidForm() if can_draw else None,
             "breadcrumbs": [
@@ -118,11 +130,44 @@ def substitute(request, pk: int):
         request,
         pk,
         SubstituteForm,
-        lambda d, c: draw_services.substitute_entity(
+        lambda d, c: substitutions.substitute_entity(
             request.user, d, entity=c["entity"].strip().upper(), reason=c["reason"]
         ),
         "已按替补顺序替换检查对象",
     )
+
+
+@require_POST
+@staff_view("plans.run_draw")
+def propose_substitution(request, pk: int):
+    return _post(
+        request,
+        pk,
+        ProposeSubstitutionForm,
+        lambda d, c: substitutions.propose_substitution(
+            request.user,
+            d,
+            entity=c["entity"].strip().upper(),
+            reason=c["reason"],
+            evidence=c["evidence"],
+        ),
+        "替补申请已提交，待其他部门管理员复核",
+    )
+
+
+@require_POST
+@staff_view("plans.review_substitution")
+def review_substitution(request, pk: int):
+    def action(draw, data):
+        proposal = get_object_or_404(
+            draw.proposals, pk=data["proposal"], status=ProposalStatus.PENDING
+        )
+        if data["decision"] == "approve":
+            substitutions.approve_substitution(request.user, proposal, note=data["note"])
+        else:
+            substitutions.reject_substitution(request.user, proposal, note=data["note"])
+
+    return _post(request, pk, ReviewSubstitutionForm, action, "已记录复核结果")
 
 
 @require_POST

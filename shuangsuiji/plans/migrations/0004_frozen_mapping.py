@@ -8,7 +8,7 @@ from shuangsuiji.plans.models import bp_to_percent
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0002_row_history"),
+        ("plans", "0003_task_rating_basis_and_yearly_limit"),
         ("registries", "0001_initial"),
     ]
 
