@@ -19,6 +19,7 @@ from shuangsuiji.plans.substitutions import (
     reject_substitution,
     substitute_entity,
 )
+from tests import factories
 
 from .test_draws import set_status
 
@@ -79,7 +80,9 @@ def test_another_departments_admin_approves_and_both_names_are_published(office,
         reason="revoked-before-window",
         evidence="新文旅罚字〔2023〕5 号吊销决定",
     )
-    same_department = User.objects.get(username="wgl_admin")
+    same_department = factories.user(
+        "office2", factories.ROLES.JOINT_OFFICE_ADMIN, office.department
+    )
     with pytest.raises(Forbidden, match="其他部门"):
         approve_substitution(same_department, proposal)
     revealed.refresh_from_db()
