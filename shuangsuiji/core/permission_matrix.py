@@ -300,6 +300,7 @@ MATRIX: dict[str, Rule] = {
     "portal:draw": page(PUBLIC, code="draw_joint.code"),
     "portal:announcement-json": page(PUBLIC, code="draw_joint.code"),
     "portal:record-json": page(PUBLIC, code="draw_joint.code"),
+    "portal:record-version-json": page(PUBLIC, code="draw_joint.code", number="=1"),
     "portal:audit-heads": page(PUBLIC),
     "portal:audit-heads-json": page(PUBLIC),
 }

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record as audit
+from shuangsuiji.core.errors import StateConflict
 from shuangsuiji.drawengine import (
     DrawError,
     announcement_digest,
@@ -31,7 +32,7 @@ from shuangsuiji.inspections import services as inspections
 from shuangsuiji.inspections.models import Inspection, InspectionStatus
 from shuangsuiji.registries.models import Conflict, Inspector
 
-from . import engine, frozen
+from . import engine, frozen, versions
 from .models import Draw, DrawStatus, Task
 from .roster import compute_roster
 
@@ -99,6 +100,24 @@ def _check_team_feasible(task: Task, pool: list[dict]) -> None:
             raise ValidationError(f"{dept.name} 在岗执法人员不足 {task.members_for(dept.code)} 人")
 
 
+def _refuse_reused_beacon_source(source: str) -> None:
+    """One public value feeds one live draw: a source another live announcement names (or
+    a voided one that already had its value entered) would let the office pick the draw
+    whose result it likes."""
+    used = (
+        Draw.objects.filter(announcement__beacon_source=source)
+        .exclude(status=DrawStatus.VOIDED, beacon="")
+        .values_list("code", flat=True)
+        .first()
+    )
+    if used:
+        raise StateConflict(
+            f"随机数来源“{source}”已用于抽取 {used}；每个公开随机数只能用于一次抽取，"
+            "请写明另一期开奖号码或另一个尚未产生的随机数",
+            code="draw.beacon_source_reused",
+        )
+
+
 @transaction.atomic
 def freeze_announcement(
     actor,
@@ -145,6 +164,7 @@ def freeze_announcement(
         inspectors=engine.inspector_pool(task, pool, conflicts),
     )
     announcement = json.loads(canonical_json(announcement))  # plain JSON, as stored
+    _refuse_reused_beacon_source(announcement["beacon_source"])
     digest = announcement_digest(announcement)
     draw = Draw.objects.create(
         task=task,
@@ -202,6 +222,7 @@ def reveal_draw(actor, draw: Draw, *, beacon: str, now: datetime.datetime | None
         update_fields=["beacon_raw", "beacon", "record", "status", "revealed_at", "revealed_by"]
     )
     codes, certificates = inspections.record_codes(result)
+    versions.publish(draw, "开奖")
     created = inspections.create_for_record(
         draw,
         entity_ids=frozen.entity_ids(draw, codes),
@@ -313,7 +334,10 @@ def change_inspector(actor, inspection: Inspection, *, outgoing: str, reason: st
     inspection = Inspection.objects.select_related("entity", "task").get(pk=inspection.pk)
     if inspection.status != InspectionStatus.PLANNED:
         raise DrawStateError("该检查已替补或撤销，不能调整人员")
-    return _change(actor, draw, inspection, outgoing, reason, note)
+    member = _change(actor, draw, inspection, outgoing, reason, note)
+    change = draw.record["inspector_changes"][-1]
+    versions.publish(draw, f"人员调整：{change['outgoing']} → {change['incoming']}")
+    return member
 
 
 @transaction.atomic

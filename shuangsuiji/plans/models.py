@@ -425,3 +425,31 @@ class SubstitutionProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw.code} {self.replaced}（{self.get_status_display()}）"
+
+
+class DrawVersion(models.Model):
+    """Every published version of a draw's record, with its time: the reveal is version 1,
+    each substitution or inspector change adds one. A new version may only append to the
+    previous one (``plans.versions``). The announcement is stored once, on the draw."""
+
+    draw = models.ForeignKey(
+        Draw, verbose_name="抽取", on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField("版本号")
+    body = models.JSONField("抽取记录（不含公告）")
+    summary = models.CharField("变更说明", max_length=300)
+    published_at = models.DateTimeField("发布时间")
+
+    class Meta:
+        verbose_name = "抽取记录版本"
+        verbose_name_plural = "抽取记录版本"
+        ordering = ["draw", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "number"], name="unique_draw_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw.code} 第 {self.number} 版"
+
+    def record(self) -> dict:
+        return {**self.body, "announcement": self.draw.announcement}

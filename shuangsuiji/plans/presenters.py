@@ -158,6 +158,7 @@ def context(draw: Draw) -> dict:
     return {
         "draw": draw,
         "frozen": draw.frozen_display,
+        "versions": list(draw.versions.only("number", "summary", "published_at", "draw_id")),
         "announced": announced_strata(draw),
         "excluded": excluded(draw),
         "accounting": accounting(draw),

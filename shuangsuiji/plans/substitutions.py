@@ -25,7 +25,7 @@ from shuangsuiji.inspections import services as inspections
 from shuangsuiji.inspections.models import Inspection, InspectionStatus
 from shuangsuiji.registries.models import EntityStatus, status_before
 
-from . import frozen
+from . import frozen, versions
 from .draws import _change, _engine_call, _lock, _require_revealed, _stratum_of
 from .models import Draw, ProposalStatus, SubstitutionProposal
 
@@ -103,6 +103,7 @@ def _apply(actor, draw: Draw, *, stratum: str, entity: str, reason: str, approve
         cert = certificates[member.inspector_id]
         if (cert, sub["by"]) in blocked:
             _change(actor, draw, new, cert, "conflict-declared", "")
+    versions.publish(draw, f"替补：{entity} → {sub['by']}（{sub['reason_label']}）")
     return sub, new
 
 

@@ -77,6 +77,14 @@ def record_json(request, code: str):
 
 
 @public_view
+def record_version_json(request, code: str, number: int):
+    """One published version of the record (every version stays public, with its time)."""
+    draw = _draw(code)
+    version = get_object_or_404(draw.versions, number=number)
+    return _json(canonical_json(version.record()), f"{draw.code}-record-v{number}.json")
+
+
+@public_view
 def verify(request):
     return render(request, "portal/verify.html", {"title": "如何自行验证抽取结果"})
 

@@ -105,7 +105,7 @@ def _draw(office, task, code: str):
         office,
         task,
         code=code,
-        beacon_source="福利彩票 3D 第 2023172 期开奖号码（2023-07-01 开奖）",
+        beacon_source=f"福利彩票 3D 第 2023172 期开奖号码（2023-07-01 开奖，{code}）",
         beacon_kind="lottery",
         now=ANNOUNCED_AT,
     )

@@ -7,7 +7,11 @@ def test_the_three_annex_tasks_draw_and_verify(office, plan):
 
     for task in plan.tasks.order_by("number"):
         draw = freeze_announcement(
-            office, task, code=f"T-{task.number}", beacon_source="骰子", beacon_kind="dice"
+            office,
+            task,
+            code=f"T-{task.number}",
+            beacon_source=f"骰子 T-{task.number}",
+            beacon_kind="dice",
         )
         draw = reveal_draw(office, draw, beacon="3 1 4 1 5")
         pool, conflicts = engine.frozen_inputs(draw)
