@@ -100,6 +100,12 @@ def _check_team_feasible(task: Task, pool: list[dict]) -> None:
             raise ValidationError(f"{dept.name} 在岗执法人员不足 {task.members_for(dept.code)} 人")
 
 
+def _iso_moment(value: datetime.datetime | None) -> str | None:
+    if value is None:
+        return None
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
 def _refuse_reused_beacon_source(source: str) -> None:
     """One public value feeds one live draw: a source another live announcement names (or
     a voided one that already had its value entered) would let the office pick the draw
@@ -127,9 +133,13 @@ def freeze_announcement(
     beacon_source: str,
     beacon_kind: str,
     title: str = "",
+    beacon_not_before: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
 ) -> Draw:
-    """Compute the roster and freeze it with the rules into the public announcement."""
+    """Compute the roster and freeze it with the rules into the public announcement.
+
+    ``beacon_not_before``: the earliest time the beacon can exist (e.g. the lottery's draw
+    time); frozen into the announcement; a reveal before it is refused."""
     ensure(actor, "plans.run_draw", task.plan)
     task = Task.objects.select_for_update().select_related("plan", "region").get(pk=task.pk)
     if task.draws.exclude(status=DrawStatus.VOIDED).exists():
@@ -162,6 +172,7 @@ def freeze_announcement(
             "accounting": roster.announcement_accounting(),
         },
         inspectors=engine.inspector_pool(task, pool, conflicts),
+        beacon_not_before=_iso_moment(beacon_not_before),
     )
     announcement = json.loads(canonical_json(announcement))  # plain JSON, as stored
     _refuse_reused_beacon_source(announcement["beacon_source"])
@@ -209,9 +220,23 @@ def reveal_draw(actor, draw: Draw, *, beacon: str, now: datetime.datetime | None
         raise DrawStateError(
             f"抽取 {draw.code} 当前状态为“{draw.get_status_display()}”，不能再次开奖"
         )
+    moment = timezone.localtime(now or timezone.now()).replace(microsecond=0)
+    not_before = draw.announcement.get("beacon_not_before")
+    if not_before and moment < datetime.datetime.fromisoformat(not_before):
+        raise StateConflict(
+            f"公告规定随机数最早于 {not_before} 产生，此前不能开奖",
+            code="draw.beacon_too_early",
+        )
     canonical = _engine_call(canonical_beacon, beacon, draw.beacon_kind)
     pool, conflicts = engine.frozen_inputs(draw)
-    result = _engine_call(reveal, draw.announcement, canonical, pool=pool, conflicts=conflicts)
+    result = _engine_call(
+        reveal,
+        draw.announcement,
+        canonical,
+        pool=pool,
+        conflicts=conflicts,
+        revealed_at=moment if not_before else None,
+    )
     draw.beacon_raw = str(beacon)[:500]
     draw.beacon = canonical
     draw.record = result

@@ -223,6 +223,13 @@ class AnnounceForm(TextGuardMixin, forms.Form):
         max_length=300,
         help_text="写明尚未产生的公开随机数，如：福利彩票 3D 第 2023172 期开奖号码（2023-07-01 开奖）",
     )
+    beacon_not_before = forms.DateTimeField(
+        label="随机数最早产生时间",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+        help_text="如开奖时间 2023-07-01 21:15；写入公告，此前不能开奖",
+    )
 
 
 class RevealForm(TextGuardMixin, forms.Form):

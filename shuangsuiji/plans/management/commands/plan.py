@@ -40,6 +40,20 @@ def _choices_help(title: str, choices) -> str:
     return f"{title}：" + "；".join(f"{value} {label}" for value, label in choices.choices)
 
 
+def _moment(text: str | None) -> datetime.datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"时间格式应为 ISO 8601（如 2023-07-01T21:15:00+08:00）：{text}"
+        ) from None
+    if value.tzinfo is None:
+        raise CommandError(f"时间必须带时区（如 +08:00）：{text}")
+    return value
+
+
 class Command(BaseCommand):
     help = "抽查计划与抽取：import / export / list / announce / reveal / record"
 
@@ -105,6 +119,11 @@ class Command(BaseCommand):
             help=_choices_help("随机数类型", BeaconKind),
         )
         p.add_argument("--beacon-source", required=True, help="事先公布的随机数来源")
+        p.add_argument(
+            "--beacon-not-before",
+            default=None,
+            help="随机数最早产生时间（ISO 8601，如 2023-07-01T21:15:00+08:00）；此前不能开奖",
+        )
 
         p = sub.add_parser("reveal", help="录入随机数开奖")
         p.add_argument("draw", help="抽取编号")
@@ -213,6 +232,7 @@ class Command(BaseCommand):
             code=o["code"],
             beacon_source=o["beacon_source"],
             beacon_kind=o["beacon_kind"],
+            beacon_not_before=_moment(o.get("beacon_not_before")),
         )
         self.stdout.write(f"公告已冻结：{draw.code}\n摘要 {draw.announcement_digest}")
         for key, value in sorted(draw.announcement["strata"].items()):
