@@ -15,8 +15,16 @@ from shuangsuiji.registries.models import CheckItem, Entity, Inspector, RiskRati
 _counter = itertools.count(1)
 
 
-def region(code: str = "410402", name: str = "新华区") -> Region:
-    parents = {"410402": ("410400", "平顶山市"), "410400": ("410000", "河南省")}
+NAMES = {"410402": "新华区", "410403": "卫东区", "410400": "平顶山市", "410000": "河南省"}
+
+
+def region(code: str = "410402", name: str | None = None) -> Region:
+    name = name or NAMES.get(code, code)
+    parents = {
+        "410402": ("410400", "平顶山市"),
+        "410403": ("410400", "平顶山市"),
+        "410400": ("410000", "河南省"),
+    }
     parent = None
     if code in parents:
         parent = region(*parents[code])

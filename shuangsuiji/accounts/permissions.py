@@ -6,7 +6,9 @@ One place names what each role may do; views check the same permissions.
 from __future__ import annotations
 
 import rules
-from django.core.exceptions import PermissionDenied
+
+from shuangsuiji.core.access import in_scope
+from shuangsuiji.core.errors import Forbidden
 
 from .models import Role
 
@@ -53,45 +55,67 @@ def owns_department(user, obj) -> bool:
     return dept_id is not None and dept_id == user.department_id
 
 
+@rules.predicate
+def object_in_scope(user, obj) -> bool:
+    """No object (a general check), or the object lies in the user's region scope.
+
+    Part of every object rule below, so ``ensure(actor, perm, obj)`` in a service and
+    ``has_perm(perm, obj)`` in a template refuse another district's records too.
+    """
+    if obj is None:
+        return True
+    try:
+        return in_scope(user, obj)
+    except TypeError:
+        return False  # an object without a region scope: fail closed
+
+
 # Directories (一单两库).
 rules.add_perm("registries.view", is_staff_member)
-rules.add_perm("registries.change_entity", is_joint_office_admin | is_department_admin)
+rules.add_perm(
+    "registries.change_entity", (is_joint_office_admin | is_department_admin) & object_in_scope
+)
 rules.add_perm("registries.import_entities", is_joint_office_admin)
 rules.add_perm(
-    "registries.change_inspector", is_joint_office_admin | (is_department_admin & owns_department)
+    "registries.change_inspector",
+    (is_joint_office_admin | (is_department_admin & owns_department)) & object_in_scope,
 )
 rules.add_perm(
-    "registries.change_checkitem", is_joint_office_admin | (is_department_admin & owns_department)
+    "registries.change_checkitem",
+    (is_joint_office_admin | (is_department_admin & owns_department)) & object_in_scope,
 )
 rules.add_perm(
-    "registries.change_conflict", is_joint_office_admin | (is_department_admin & owns_department)
+    "registries.change_conflict",
+    (is_joint_office_admin | (is_department_admin & owns_department)) & object_in_scope,
 )
 rules.add_perm("registries.import_department_data", is_joint_office_admin | is_department_admin)
 rules.add_perm("registries.export", is_staff_member)
-rules.add_perm("core.change_organisation", is_joint_office_admin)
+rules.add_perm("core.change_organisation", is_joint_office_admin & object_in_scope)
 # Accounts of the region and login locks (staff pages; the user service checks again).
 rules.add_perm("accounts.manage_users", is_joint_office_admin)
 
 # Plans and draws (计划、任务、摇号).
 rules.add_perm("plans.view", is_staff_member)
-rules.add_perm("plans.change_plan", is_joint_office_admin)
-rules.add_perm("plans.run_draw", is_joint_office_admin)
+rules.add_perm("plans.change_plan", is_joint_office_admin & object_in_scope)
+rules.add_perm("plans.run_draw", is_joint_office_admin & object_in_scope)
 # The second approver of a substitution the platform cannot check (another department).
-rules.add_perm("plans.review_substitution", is_joint_office_admin | is_department_admin)
+rules.add_perm(
+    "plans.review_substitution", (is_joint_office_admin | is_department_admin) & object_in_scope
+)
 
 # Audit log.
 rules.add_perm("audit.view", is_joint_office_admin | is_auditor)
 
 
 def ensure(user, perm: str, obj=None) -> None:
-    """Raise PermissionDenied (with a Chinese message) unless the user holds perm."""
+    """Raise Forbidden (a PermissionDenied, Chinese message) unless the user holds perm."""
     if user is None or not user.has_perm(perm, obj):
-        raise PermissionDenied("您没有执行此操作的权限。")
+        raise Forbidden("您没有执行此操作的权限。")
 
 
 # Inspections (检查实施): drawn inspections and teams; changes go through plans.run_draw.
 rules.add_perm("inspections.view", is_staff_member)
-rules.add_perm("plans.view_draw_inputs", is_joint_office_admin | is_auditor)
+rules.add_perm("plans.view_draw_inputs", (is_joint_office_admin | is_auditor) & object_in_scope)
 
 
 # Object-level rule for one inspection. Region scope (404) is applied first by

@@ -130,15 +130,17 @@ class Department(models.Model):
                 )
 
     @classmethod
-    def lookup(cls, value: str, region: Region | None = None) -> Department | None:
+    def lookup(cls, value: str, region: Region | None = None, *, user=None) -> Department | None:
         """Find a department by code, name or short name (used by imports).
 
         With ``region``, only departments of that region (and the regions inside it) are
-        considered, and their aliases count too (the names a mission document uses)."""
+        considered, and their aliases count too (the names a mission document uses).
+        With ``user`` (always, for user input), only the departments the user may see:
+        short names (文广旅局) repeat from one district to the next."""
         value = (value or "").strip()
         if not value:
             return None
-        candidates = cls.objects.all()
+        candidates = cls.objects.all() if user is None else cls.objects.visible_to(user)
         if region is not None:
             candidates = candidates.filter(region__code__startswith=region.scope_prefix)
         found = candidates.filter(Q(code=value) | Q(name=value) | Q(short_name=value)).first()

@@ -1,17 +1,19 @@
 """Write operations on the organisation: regions (行政区划) and departments (部门).
 
-Every function runs in a transaction, checks ``core.change_organisation`` and writes an
-audit record.
+Every function runs in a transaction, checks ``core.change_organisation`` and the region
+scope of the row and of its region or parent (``core.access.ensure_in_scope``, which this
+module re-exports) and writes an audit record.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
 
+from .access import ensure_in_scope
 from .models import Department, Region
 from .snapshots import snapshot
 from .validation import assign, full_clean
@@ -26,13 +28,6 @@ DEPARTMENT_FIELDS = (
     "is_joint_office",
     "aliases",
 )
-
-
-def ensure_in_scope(actor, region_code: str) -> None:
-    """A user changes only the organisation inside their own region scope."""
-    prefix = getattr(actor, "scope_prefix", None)
-    if prefix is None or not region_code.startswith(prefix):
-        raise PermissionDenied("超出您所在行政区划的管理范围。")
 
 
 def _check_parent(region: Region) -> None:

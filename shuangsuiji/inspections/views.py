@@ -9,9 +9,8 @@ Notices, the record sheet and results (roadmap) hang on the detail page's sectio
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from shuangsuiji.core.access import staff_view
@@ -19,6 +18,7 @@ from shuangsuiji.drawengine import INSPECTOR_CHANGE_REASONS
 from shuangsuiji.plans.models import Task
 from shuangsuiji.registries.views_entities import search_filter
 
+from .access import get_inspection_for
 from .models import Inspection, InspectionStatus, TeamMember, TeamRole
 
 PAGE_SIZE = 50
@@ -31,20 +31,7 @@ def _crumbs(*trail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
 
 def get_inspection_for_user(request, pk: int) -> Inspection:
     """The inspection if in the user's region (else 404) and viewable by them (else 403)."""
-    inspection = get_object_or_404(
-        Inspection.objects.in_region_of(request.user).select_related(
-            "entity",
-            "entity__region",
-            "draw",
-            "task",
-            "task__plan",
-            "task__initiating_department",
-        ),
-        pk=pk,
-    )
-    if not request.user.has_perm(VIEW, inspection):
-        raise PermissionDenied("您不是该检查的检查组成员，也不属于参与该任务的部门。")
-    return inspection
+    return get_inspection_for(request.user, pk)
 
 
 class InspectionFilterForm(forms.Form):

@@ -16,11 +16,20 @@ from .models import BeaconKind, Plan, RatingBasis, Rounding, Task, TeamMode
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def regions_for(user):
+    """The regions a user may plan for: their own and those inside it."""
+    return Region.objects.filter(code__startswith=user.scope_prefix).order_by("code")
+
+
 class PlanForm(TextGuardMixin, forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["year", "office", "doc_number", "title", "region", "period_start", "period_end"]
         widgets = {"period_start": DATE, "period_end": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions_for(user)
 
 
 class ImportForm(TextGuardMixin, forms.Form):
@@ -32,7 +41,7 @@ class ImportForm(TextGuardMixin, forms.Form):
     office = forms.CharField(label="印发机关", max_length=200)
     doc_number = forms.CharField(label="文号", max_length=100, required=False)
     title = forms.CharField(label="计划名称", max_length=300)
-    region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.all())
+    region = forms.ModelChoiceField(label="行政区划", queryset=Region.objects.none())
     period_start = forms.DateField(label="检查时间起", widget=DATE)
     period_end = forms.DateField(label="检查时间止", widget=DATE)
     industry = forms.CharField(label="行业", max_length=100, initial="互联网上网服务营业场所")
@@ -147,7 +156,7 @@ class TaskForm(TextGuardMixin, forms.ModelForm):
             "cooperating_departments": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
@@ -156,13 +165,14 @@ class TaskForm(TextGuardMixin, forms.ModelForm):
         # Rules added later keep their model defaults when a client leaves them out.
         for name in ("max_inspections_per_year", "rating_basis"):
             self.fields[name].required = False
-        self.fields["check_items"].queryset = CheckItem.objects.filter(active=True).select_related(
-            "department"
+        self.fields["region"].queryset = regions_for(user)
+        self.fields["check_items"].queryset = (
+            CheckItem.objects.visible_to(user).filter(active=True).select_related("department")
         )
         self.fields["check_items"].label_from_instance = lambda i: (
             f"{i.department.short_name or i.department.name} {i.code} {i.title}"
         )
-        departments = Department.objects.filter(active=True, is_joint_office=False)
+        departments = Department.objects.visible_to(user).filter(active=True, is_joint_office=False)
         self.fields["initiating_department"].queryset = departments
         self.fields["cooperating_departments"].queryset = departments
         if not self.instance.pk:

@@ -101,6 +101,13 @@ class Plan(models.Model):
             raise ValidationError({"period_end": "不能早于检查时间起"})
 
 
+class TaskQuerySet(RegionScopedQuerySet):
+    """A task is reached through its plan's region (its own ``region`` is the object scope,
+    which services keep inside the plan's scope too)."""
+
+    region_code_path = "plan__region__code"
+
+
 class Task(models.Model):
     plan = models.ForeignKey(
         Plan, verbose_name="抽查计划", on_delete=models.PROTECT, related_name="tasks"
@@ -155,6 +162,8 @@ class Task(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[cooperating_departments, check_items])
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = "抽查任务"
@@ -220,13 +229,12 @@ class BeaconKind(models.TextChoices):
     TEXT = "text", "其他公开文本"
 
 
-class DrawQuerySet(models.QuerySet):
+class DrawQuerySet(RegionScopedQuerySet):
+    region_code_path = "task__plan__region__code"
+
     def public(self) -> DrawQuerySet:
         """Every frozen draw is public: announced, revealed and voided alike."""
         return self.select_related("task", "task__plan")
-
-    def visible_to(self, user) -> DrawQuerySet:
-        return self.filter(task__plan__in=Plan.objects.visible_to(user))
 
 
 class Draw(models.Model):

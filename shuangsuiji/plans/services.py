@@ -13,6 +13,7 @@ from django.db import transaction
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
+from shuangsuiji.core.access import ensure_in_scope
 from shuangsuiji.core.errors import InvalidInput
 from shuangsuiji.core.models import Department, Region
 from shuangsuiji.core.snapshots import snapshot
@@ -68,6 +69,7 @@ def _check_rates(rates: dict) -> dict[str, int]:
 @transaction.atomic
 def create_plan(actor, **fields) -> Plan:
     ensure(actor, "plans.change_plan")
+    ensure_in_scope(actor, fields.get("region"), code="plan.region_out_of_scope", what="行政区划")
     plan = Plan(**{k: v for k, v in fields.items() if k in PLAN_FIELDS}, created_by=_user(actor))
     full_clean(plan)
     plan.save()
@@ -78,6 +80,8 @@ def create_plan(actor, **fields) -> Plan:
 @transaction.atomic
 def update_plan(actor, plan: Plan, **changes) -> Plan:
     ensure(actor, "plans.change_plan", plan)
+    ensure_in_scope(actor, plan, code="plan.out_of_scope")
+    ensure_in_scope(actor, changes.get("region"), code="plan.region_out_of_scope", what="行政区划")
     before = snapshot(plan)
     assign(plan, changes, PLAN_FIELDS)
     full_clean(plan)
@@ -110,6 +114,21 @@ def _set_relations(task: Task, check_items, cooperating) -> None:
         task.check_items.set(items)
 
 
+def _ensure_task_fks(actor, fields: dict, check_items, cooperating) -> None:
+    """The task's region, departments and check items lie in the actor's scope."""
+    ensure_in_scope(actor, fields.get("region"), code="task.region_out_of_scope", what="行政区划")
+    ensure_in_scope(
+        actor,
+        fields.get("initiating_department"),
+        *(cooperating or ()),
+        code="task.department_out_of_scope",
+        what="部门",
+    )
+    ensure_in_scope(
+        actor, *(check_items or ()), code="task.check_item_out_of_scope", what="抽查事项"
+    )
+
+
 def default_task_code(plan: Plan, number: int) -> str:
     """``2023-410402-01``; ``…-01-2`` when an earlier plan already used it."""
     base = f"{plan.year}-{plan.region.code}-{number:02d}"
@@ -130,6 +149,8 @@ def create_task(
     **fields,
 ) -> Task:
     ensure(actor, "plans.change_plan", plan)
+    ensure_in_scope(actor, plan, code="plan.out_of_scope")
+    _ensure_task_fks(actor, fields, check_items, cooperating_departments)
     data = {k: v for k, v in fields.items() if k in TASK_FIELDS}
     data["rates"] = _check_rates(data.get("rates") or {})
     data.setdefault("region", plan.region)
@@ -160,6 +181,8 @@ def update_task(
     **changes,
 ) -> Task:
     ensure(actor, "plans.change_plan", task.plan)
+    ensure_in_scope(actor, task.plan, code="plan.out_of_scope")
+    _ensure_task_fks(actor, changes, check_items, cooperating_departments)
     Task.objects.select_for_update().filter(pk=task.pk).first()
     ensure_task_editable(task)
     before = _task_snapshot(task)
@@ -211,6 +234,7 @@ def import_annex(
     short name or alias within ``region``; rates and risk classes); any problem refuses
     the whole import and lists every problem."""
     ensure(actor, "plans.change_plan")
+    ensure_in_scope(actor, region, code="plan.region_out_of_scope", what="行政区划")
     if not rows:
         raise InvalidInput("表格中没有任务行", code="plan.annex_empty")
     checked = annex_check.check_rows(rows, region)

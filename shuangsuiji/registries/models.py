@@ -205,6 +205,10 @@ class Unavailability(models.Model):
         return f"{self.start} 至 {self.end}"
 
 
+class ConflictQuerySet(RegionScopedQuerySet):
+    region_code_path = "inspector__department__region__code"
+
+
 class Conflict(models.Model):
     """回避: an inspector must not be assigned to this entity."""
 
@@ -217,6 +221,8 @@ class Conflict(models.Model):
     reason = models.CharField("回避事由", max_length=300, blank=True)
     declared_on = models.DateField("申报日期", default=datetime.date.today)
     history = HistoricalRecords()
+
+    objects = ConflictQuerySet.as_manager()
 
     class Meta:
         verbose_name = "回避关系"
@@ -234,6 +240,10 @@ class Conflict(models.Model):
         return self.inspector.department_id
 
 
+class CheckItemQuerySet(RegionScopedQuerySet):
+    region_code_path = "department__region__code"
+
+
 class CheckItem(models.Model):
     department = models.ForeignKey(
         "core.Department",
@@ -247,6 +257,8 @@ class CheckItem(models.Model):
     method = models.CharField("检查方式", max_length=200, blank=True)
     active = models.BooleanField("启用", default=True)
     history = HistoricalRecords()
+
+    objects = CheckItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = "抽查事项"

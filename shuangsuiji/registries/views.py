@@ -44,23 +44,11 @@ def add_service_error(form, exc: ValidationError) -> None:
 
 
 def conflicts_visible_to(user):
-    prefix = getattr(user, "scope_prefix", None)
-    if prefix is None:
-        return Conflict.objects.none()
-    qs = Conflict.objects.all()
-    if prefix:
-        qs = qs.filter(inspector__department__region__code__startswith=prefix)
-    return qs
+    return Conflict.objects.visible_to(user)
 
 
 def items_visible_to(user):
-    prefix = getattr(user, "scope_prefix", None)
-    if prefix is None:
-        return CheckItem.objects.none()
-    qs = CheckItem.objects.all()
-    if prefix:
-        qs = qs.filter(department__region__code__startswith=prefix)
-    return qs
+    return CheckItem.objects.visible_to(user)
 
 
 KINDS = (

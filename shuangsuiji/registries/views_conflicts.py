@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from shuangsuiji.core.access import staff_view
 
-from . import services
+from . import access, services
 from .forms import (
     ConflictDeclareForm,
     ConflictFilterForm,
@@ -23,15 +23,9 @@ from .views_entities import search_filter
 CHANGE = "registries.change_conflict"
 
 
-def _get_conflict_for_user(request, pk: int, perm: str | None = None) -> Conflict:
-    """The conflict if in the user's scope (else 404) and ``perm`` is held (else 403)."""
-    conflict = get_object_or_404(
-        conflicts_visible_to(request.user).select_related("inspector__department", "entity"),
-        pk=pk,
-    )
-    if perm and not request.user.has_perm(perm, conflict):
-        raise PermissionDenied("您只能修改本部门执法检查人员的回避关系。")
-    return conflict
+def _get_conflict_for_user(request, pk: int, action: str = access.VIEW) -> Conflict:
+    """The conflict if in the user's scope (else 404) and ``action`` is allowed (403)."""
+    return access.get_conflict_for(request.user, pk, action)
 
 
 @staff_view("registries.view")
@@ -105,7 +99,7 @@ def conflict_declare(request):
 
 @staff_view("registries.view")
 def conflict_withdraw(request, pk: int):
-    conflict = _get_conflict_for_user(request, pk, CHANGE)
+    conflict = _get_conflict_for_user(request, pk, access.CHANGE)
     form = ConflictWithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         label = str(conflict)

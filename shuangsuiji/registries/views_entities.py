@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji import creditcode
 from shuangsuiji.core.access import staff_view
 
-from . import services
+from . import access, services
 from .forms import (
     CreditCodeCorrectionForm,
     EntityCreateForm,
@@ -40,14 +40,9 @@ def industry_options() -> list[str]:
     return cache.get_or_set("registries:industry-options", load, INDUSTRY_CACHE_SECONDS)
 
 
-def _get_entity_for_user(request, pk: int, perm: str | None = None) -> Entity:
-    """The entity if it is in the user's scope (else 404) and ``perm`` is held (else 403)."""
-    entity = get_object_or_404(
-        Entity.objects.visible_to(request.user).select_related("region"), pk=pk
-    )
-    if perm and not request.user.has_perm(perm, entity):
-        raise PermissionDenied("您没有修改此检查对象的权限。")
-    return entity
+def _get_entity_for_user(request, pk: int, action: str = access.VIEW) -> Entity:
+    """The entity if it is in the user's scope (else 404) and ``action`` is allowed (403)."""
+    return access.get_entity_for(request.user, pk, action)
 
 
 def search_filter(q: str, prefix: str = "") -> Q:
@@ -188,7 +183,7 @@ def entity_create(request):
 @staff_view("registries.change_entity")
 def entity_edit(request, pk: int):
     user = request.user
-    entity = _get_entity_for_user(request, pk, "registries.change_entity")
+    entity = _get_entity_for_user(request, pk, access.CHANGE)
     form = EntityForm(request.POST or None, user=user, instance=entity)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,7 +244,7 @@ def entity_correct_code(request, pk: int):
 @staff_view("registries.change_entity")
 @require_POST
 def entity_rate(request, pk: int):
-    entity = _get_entity_for_user(request, pk, "registries.change_entity")
+    entity = _get_entity_for_user(request, pk, access.CHANGE)
     form = RatingForm(request.POST)
     if form.is_valid():
         try:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.core.access import staff_view
 
-from . import services
+from . import access, services
 from .forms import (
     InspectorFilterForm,
     InspectorForm,
@@ -25,14 +25,9 @@ from .views import add_service_error, crumbs, paginate, url_or_none
 CHANGE = "registries.change_inspector"
 
 
-def _get_inspector_for_user(request, pk: int, perm: str | None = None) -> Inspector:
-    """The inspector if in the user's scope (else 404) and ``perm`` is held (else 403)."""
-    inspector = get_object_or_404(
-        Inspector.objects.visible_to(request.user).select_related("department", "user"), pk=pk
-    )
-    if perm and not request.user.has_perm(perm, inspector):
-        raise PermissionDenied("您只能修改本部门的执法检查人员。")
-    return inspector
+def _get_inspector_for_user(request, pk: int, action: str = access.VIEW) -> Inspector:
+    """The inspector if in the user's scope (else 404) and ``action`` is allowed (403)."""
+    return access.get_inspector_for(request.user, pk, action)
 
 
 def _require_some_department(user) -> None:
@@ -139,7 +134,7 @@ def inspector_create(request):
 @staff_view("registries.view")
 def inspector_edit(request, pk: int):
     user = request.user
-    inspector = _get_inspector_for_user(request, pk, CHANGE)
+    inspector = _get_inspector_for_user(request, pk, access.CHANGE)
     form = InspectorForm(request.POST or None, user=user, instance=inspector)
     if request.method == "POST" and form.is_valid():
         try:
@@ -169,7 +164,7 @@ def inspector_edit(request, pk: int):
 @staff_view("registries.view")
 @require_POST
 def inspector_unavailable_add(request, pk: int):
-    inspector = _get_inspector_for_user(request, pk, CHANGE)
+    inspector = _get_inspector_for_user(request, pk, access.CHANGE)
     form = UnavailabilityForm(request.POST)
     if form.is_valid():
         try:
@@ -185,8 +180,8 @@ def inspector_unavailable_add(request, pk: int):
 @staff_view("registries.view")
 @require_POST
 def inspector_unavailable_remove(request, pk: int, period_pk: int):
-    inspector = _get_inspector_for_user(request, pk, CHANGE)
-    period = get_object_or_404(inspector.unavailable_periods, pk=period_pk)
+    inspector = _get_inspector_for_user(request, pk, access.CHANGE)
+    period = access.get_period_for(request.user, inspector, period_pk)
     services.remove_unavailability(request.user, period)
     messages.success(request, f"已删除不可用时段：{period.start} 至 {period.end}")
     return redirect("registries:inspector-detail", pk=inspector.pk)

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.core.access import staff_view
-from shuangsuiji.core.models import Region
 
 from .exporting import export_filename, export_xlsx
+from .forms import regions_for
 from .importing import Kind, UploadError, import_file, preview_import
 from .importing.readers import ALLOWED_EXTENSIONS
 from .importing.reports import errors_xlsx, template_xlsx
@@ -64,7 +64,7 @@ class UploadForm(forms.Form):
             return
         field = self.fields["region"]
         field.choices = [("", "（不指定）")] + [
-            (r.code, f"{r.code} {r.name}") for r in Region.objects.order_by("code")
+            (r.code, f"{r.code} {r.name}") for r in regions_for(user)
         ]
         field.help_text = "文件中未填写“行政区划”的新检查对象归入此区划"
         region, _ = default_region(user, None)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from shuangsuiji.core.access import staff_view
 
-from . import services
+from . import access, services
 from .forms import CheckItemFilterForm, CheckItemForm, departments_changeable_by
 from .models import CheckItem
 from .views import add_service_error, crumbs, items_visible_to, url_or_none
@@ -18,12 +18,9 @@ from .views import add_service_error, crumbs, items_visible_to, url_or_none
 CHANGE = "registries.change_checkitem"
 
 
-def _get_item_for_user(request, pk: int, perm: str | None = None) -> CheckItem:
-    """The item if in the user's scope (else 404) and ``perm`` is held (else 403)."""
-    item = get_object_or_404(items_visible_to(request.user).select_related("department"), pk=pk)
-    if perm and not request.user.has_perm(perm, item):
-        raise PermissionDenied("您只能修改本部门的抽查事项。")
-    return item
+def _get_item_for_user(request, pk: int, action: str = access.VIEW) -> CheckItem:
+    """The item if in the user's scope (else 404) and ``action`` is allowed (else 403)."""
+    return access.get_check_item_for(request.user, pk, action)
 
 
 @staff_view("registries.view")
@@ -89,7 +86,7 @@ def checkitem_create(request):
 @staff_view("registries.view")
 def checkitem_edit(request, pk: int):
     user = request.user
-    item = _get_item_for_user(request, pk, CHANGE)
+    item = _get_item_for_user(request, pk, access.CHANGE)
     form = CheckItemForm(request.POST or None, user=user, instance=item)
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
 
 from shuangsuiji.core.errors import add_to_form
 
+from .. import access
 from ..models import Draw, Plan, Task
 
 
-def get_plan_for_user(request, pk: int) -> Plan:
-    return get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+def get_plan_for_user(request, pk: int, action: str = access.VIEW) -> Plan:
+    return access.get_plan_for(request.user, pk, action)
 
 
-def get_task_for_user(request, pk: int) -> Task:
-    return get_object_or_404(
-        Task.objects.filter(plan__in=Plan.objects.visible_to(request.user)).select_related(
-            "plan", "region", "initiating_department"
-        ),
-        pk=pk,
-    )
+def get_task_for_user(request, pk: int, action: str = access.VIEW) -> Task:
+    return access.get_task_for(request.user, pk, action)
 
 
-def get_draw_for_user(request, pk: int) -> Draw:
-    return get_object_or_404(
-        Draw.objects.visible_to(request.user).select_related("task", "task__plan"), pk=pk
-    )
+def get_draw_for_user(request, pk: int, action: str = access.VIEW) -> Draw:
+    return access.get_draw_for(request.user, pk, action)
 
 
 def error_text(exc: ValidationError) -> str:

@@ -17,7 +17,7 @@ from shuangsuiji.core.access import staff_view
 from shuangsuiji.registries.importing import UploadError
 from shuangsuiji.registries.importing.uploads import load_upload, remove_upload, store_upload
 
-from .. import annex, annex_check, services
+from .. import access, annex, annex_check, services
 from ..forms import ImportForm, PlanForm, import_options
 from ..mission import annex_xlsx
 from ..models import Plan
@@ -47,7 +47,7 @@ def index(request):
 
 @staff_view("plans.change_plan")
 def plan_create(request):
-    form = PlanForm(request.POST or None)
+    form = PlanForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             plan = services.create_plan(request.user, **form.cleaned_data)
@@ -65,8 +65,8 @@ def plan_create(request):
 
 @staff_view("plans.change_plan")
 def plan_edit(request, pk: int):
-    plan = get_plan_for_user(request, pk)
-    form = PlanForm(request.POST or None, instance=Plan.objects.get(pk=plan.pk))
+    plan = get_plan_for_user(request, pk, access.CHANGE)
+    form = PlanForm(request.POST or None, instance=Plan.objects.get(pk=plan.pk), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_plan(request.user, plan, **form.cleaned_data)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from shuangsuiji.core.access import staff_view
 
-from .. import services
+from .. import access, services
 from ..forms import AnnounceForm, TaskForm
 from ..models import BeaconKind, Task
 from ..roster import compute_roster
@@ -27,8 +27,8 @@ def _crumbs(plan, *extra):
 
 @staff_view("plans.change_plan")
 def task_create(request, plan_pk: int):
-    plan = get_plan_for_user(request, plan_pk)
-    form = TaskForm(request.POST or None, plan=plan)
+    plan = get_plan_for_user(request, plan_pk, access.CHANGE)
+    form = TaskForm(request.POST or None, plan=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             task = services.create_task(request.user, plan, **form.service_kwargs())
@@ -51,8 +51,13 @@ def task_create(request, plan_pk: int):
 
 @staff_view("plans.change_plan")
 def task_edit(request, pk: int):
-    task = get_task_for_user(request, pk)
-    form = TaskForm(request.POST or None, instance=Task.objects.get(pk=task.pk), plan=task.plan)
+    task = get_task_for_user(request, pk, access.CHANGE)
+    form = TaskForm(
+        request.POST or None,
+        instance=Task.objects.get(pk=task.pk),
+        plan=task.plan,
+        user=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_task(request.user, task, **form.service_kwargs())

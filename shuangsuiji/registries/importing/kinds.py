@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from shuangsuiji import creditcode
+from shuangsuiji.core.access import in_scope
 from shuangsuiji.core.models import Department, Region
 from shuangsuiji.registries.models import (
     CheckItem,
@@ -91,11 +92,20 @@ def _credit_code(plan: Plan, r: RowCleaner, key: str = "credit_code") -> str | N
     return parsed.code
 
 
+OTHER_REGION = "统一社会信用代码 {code} 已由其他行政区划登记，您无权修改"
+
+
 class RegionIndex:
-    def __init__(self) -> None:
+    """The regions of the actor's scope, by code and by name (others do not resolve)."""
+
+    def __init__(self, actor=None) -> None:
         self.by_code: dict[str, Region] = {}
         self.by_name: dict[str, list[Region]] = {}
-        for region in Region.objects.all():
+        prefix = getattr(actor, "scope_prefix", "") if actor is not None else ""
+        regions = Region.objects.all() if prefix == "" else Region.objects.none()
+        if prefix:
+            regions = Region.objects.filter(code__startswith=prefix)
+        for region in regions:
             self.by_code[region.code] = region
             self.by_name.setdefault(_fold_key(region.name), []).append(region)
 
@@ -104,13 +114,13 @@ class RegionIndex:
         if word.isdigit() and len(word) == 6:
             if word in self.by_code:
                 return self.by_code[word]
-            raise CellError(f"行政区划代码“{word}”不存在")
+            raise CellError(f"行政区划代码“{word}”不存在或不在您的管辖范围内")
         found = self.by_name.get(word, [])
         if len(found) == 1:
             return found[0]
         if found:
             raise CellError(f"“{word}”对应多个行政区划，请填写 6 位行政区划代码")
-        raise CellError(f"行政区划“{word}”不存在（请填写 6 位代码或名称）")
+        raise CellError(f"行政区划“{word}”不存在或不在您的管辖范围内（请填写 6 位代码或名称）")
 
 
 class DepartmentIndex:
@@ -125,7 +135,7 @@ class DepartmentIndex:
     def resolve(self, value: object) -> Department:
         word = text(value)
         if word not in self._found:
-            department = Department.lookup(word)
+            department = Department.lookup(word, user=self.actor)
             if department is None:
                 raise CellError(f"部门“{word}”不存在（请填写部门编码、名称或简称）")
             self._found[word] = department
@@ -150,7 +160,7 @@ def plan_entities(plan: Plan, table: Table, ctx: Context) -> None:
     if plan.errors:
         return
     cols = {c.key: c for c in COLUMNS[Kind.ENTITIES]}
-    regions = RegionIndex()
+    regions = RegionIndex(ctx.actor)
     convert = {key: _text(Entity, key) for key in ("address", "license_no", "legal_rep", "phone")}
     convert["industry"] = _text(Entity, "industry")
     name_text = _text(Entity, "name")
@@ -199,7 +209,7 @@ def plan_entities(plan: Plan, table: Table, ctx: Context) -> None:
         )
     existing: dict[str, Entity] = {}
     for chunk in chunks([p.key for p in pending]):
-        for entity in Entity.objects.filter(credit_code__in=chunk):
+        for entity in Entity.objects.filter(credit_code__in=chunk).select_related("region"):
             existing[entity.credit_code] = entity
     _warn_empty_industry(plan, pending, cols["industry"], has["industry"])
     default_region = ctx.default_region
@@ -210,6 +220,10 @@ def plan_entities(plan: Plan, table: Table, ctx: Context) -> None:
             return
     for planned in pending:
         obj = existing.get(planned.key)
+        if obj is not None and not in_scope(ctx.actor, obj):
+            # The code is taken (it is unique): say so, without naming the entity.
+            plan.error(planned.row, cols["credit_code"], OTHER_REGION.format(code=planned.key))
+            continue
         if obj is None:
             if "region_id" not in planned.values:
                 if default_region is None:
@@ -293,6 +307,13 @@ def plan_inspectors(plan: Plan, table: Table, ctx: Context) -> None:
             existing[inspector.certificate_no] = inspector
     for planned in pending:
         obj = existing.get(planned.key)
+        if obj is not None and not in_scope(ctx.actor, obj):
+            plan.error(
+                planned.row,
+                cols["certificate_no"],
+                f"执法证号 {planned.key} 已由其他行政区划登记，您无权修改",
+            )
+            continue
         if obj is not None and not departments.allowed(obj.department):
             plan.error(
                 planned.row,
@@ -343,13 +364,15 @@ def plan_conflicts(plan: Plan, table: Table, ctx: Context) -> None:
     pairs = [p.key.split("|") for p in pending]
     inspectors: dict[str, Inspector] = {}
     for chunk in chunks(sorted({c for c, _ in pairs})):
-        for inspector in Inspector.objects.filter(certificate_no__in=chunk).select_related(
+        in_scope_inspectors = Inspector.objects.visible_to(ctx.actor)
+        for inspector in in_scope_inspectors.filter(certificate_no__in=chunk).select_related(
             "department"
         ):
             inspectors[inspector.certificate_no] = inspector
     entities: dict[str, Entity] = {}
     for chunk in chunks(sorted({e for _, e in pairs})):
-        for entity in Entity.objects.filter(credit_code__in=chunk).only(
+        in_scope_entities = Entity.objects.visible_to(ctx.actor)
+        for entity in in_scope_entities.filter(credit_code__in=chunk).only(
             "pk", "name", "credit_code"
         ):
             entities[entity.credit_code] = entity
@@ -363,7 +386,7 @@ def plan_conflicts(plan: Plan, table: Table, ctx: Context) -> None:
             plan.error(
                 planned.row,
                 cols["certificate_no"],
-                f"执法证号 {cert} 不存在（请先导入执法检查人员）",
+                f"执法证号 {cert} 不存在或不在您的管辖范围内（请先导入执法检查人员）",
             )
         elif not departments.allowed(inspector.department):
             plan.error(
@@ -373,7 +396,9 @@ def plan_conflicts(plan: Plan, table: Table, ctx: Context) -> None:
             )
         if entity is None:
             plan.error(
-                planned.row, cols["credit_code"], f"统一社会信用代码 {code} 不在检查对象名录库中"
+                planned.row,
+                cols["credit_code"],
+                f"统一社会信用代码 {code} 不在您管辖范围内的检查对象名录库中",
             )
         if inspector is None or entity is None or not departments.allowed(inspector.department):
             continue

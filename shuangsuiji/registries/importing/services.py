@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.permissions import ensure
 from shuangsuiji.audit.services import record
+from shuangsuiji.core.access import in_scope
 from shuangsuiji.core.models import Region
 
 from .batches import write_batched
@@ -78,8 +79,8 @@ def default_region(actor, region_code: str | None) -> tuple[Region | None, str]:
     """The region for new entities whose row names none, and why there is none."""
     if region_code:
         region = Region.objects.filter(code=str(region_code).strip()).first()
-        if region is None:
-            return None, f"默认行政区划代码“{region_code}”不存在"
+        if region is None or not in_scope(actor, region):
+            return None, f"默认行政区划代码“{region_code}”不存在或不在您的管辖范围内"
         return region, ""
     department = getattr(actor, "department", None)
     if department is not None:
