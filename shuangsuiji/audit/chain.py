@@ -36,8 +36,14 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
+# Hashed only when set, so rows written before they existed keep their hashes.
+OPTIONAL_FIELDS = ("region_code",)
+
+
 def entry_hash(prev_hash: str, content: Mapping[str, Any]) -> str:
-    body = canonical_json({k: content[k] for k in FIELDS})
+    hashed = {k: content[k] for k in FIELDS}
+    hashed.update({k: content[k] for k in OPTIONAL_FIELDS if content.get(k)})
+    body = canonical_json(hashed)
     return hashlib.sha256(f"{prev_hash}|{body}".encode()).hexdigest()
 
 

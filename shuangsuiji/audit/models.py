@@ -9,6 +9,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AuditEntryQuerySet:
+        """Rows of the user's region scope: the row's region, or for rows written before
+        rows carried one, the acting account's region. Rows of no region (command line,
+        backups) only for unscoped viewers (superusers, the command line)."""
+        prefix = getattr(user, "scope_prefix", None)
+        if prefix is None:
+            return self.none()
+        if prefix == "":
+            return self
+        return self.filter(
+            Q(region_code__startswith=prefix)
+            | Q(region_code="", actor__department__region__code__startswith=prefix)
+        )
 
 
 class AuditEntry(models.Model):
@@ -24,6 +41,8 @@ class AuditEntry(models.Model):
     )
     actor_name = models.CharField("操作人姓名", max_length=150)
     department = models.CharField("部门", max_length=100, blank=True)
+    # The region the row concerns (the object's, else the actor's): who may read it.
+    region_code = models.CharField("行政区划代码", max_length=6, blank=True, db_index=True)
     action = models.CharField("操作", max_length=64, db_index=True)
     object_type = models.CharField("对象类型", max_length=64, blank=True, db_index=True)
     object_id = models.CharField("对象编号", max_length=64, blank=True, db_index=True)
@@ -33,6 +52,8 @@ class AuditEntry(models.Model):
     data = models.JSONField("详情", default=dict, blank=True)
     prev_hash = models.CharField("上一条哈希", max_length=64)
     entry_hash = models.CharField("本条哈希", max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "审计记录"

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shuangsuiji.core.access import region_code_of
 from shuangsuiji.core.errors import InvalidInput
 
 from . import chain
@@ -30,6 +31,15 @@ def _lock_chain() -> None:
     # SQLite: transactions start with BEGIN IMMEDIATE (settings), so writers are serial.
 
 
+def _region_of(obj) -> str:
+    if obj is None:
+        return ""
+    try:
+        return region_code_of(obj)
+    except TypeError:
+        return ""
+
+
 def record(
     actor,
     action: str,
@@ -41,8 +51,13 @@ def record(
     object_type: str = "",
     object_id: str = "",
     object_repr: str = "",
+    region_code: str = "",
 ) -> AuditEntry:
-    """Append one chained row. Must run inside the caller's transaction."""
+    """Append one chained row. Must run inside the caller's transaction.
+
+    ``region_code`` (who may read the row) defaults to the object's region, else the
+    acting account's; the audit viewer shows each user the rows of their region scope.
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must be called inside a transaction")
     _lock_chain()
@@ -57,6 +72,7 @@ def record(
     department = ""
     if user is not None and user.department_id:
         department = user.department.name
+    region_code = region_code or _region_of(obj) or _region_of(getattr(user, "department", None))
     content = {
         "seq": seq,
         "at": timezone.now(),
@@ -70,6 +86,7 @@ def record(
         "before_digest": chain.digest(before),
         "after_digest": chain.digest(after),
         "data": data or {},
+        "region_code": region_code,
     }
     hashed = dict(content, at=content["at"].isoformat())
     entry = AuditEntry(
@@ -90,7 +107,8 @@ def _advance_head(entry: AuditEntry) -> None:
 
 def rows_for_verification():
     """Rows as dicts in the form the chain hashes, in seq order (streamed)."""
-    fields = [f for f in chain.FIELDS if f != "at"] + ["at", "prev_hash", "entry_hash"]
+    fields = [f for f in chain.FIELDS if f != "at"] + [*chain.OPTIONAL_FIELDS, "at"]
+    fields += ["prev_hash", "entry_hash"]
     for row in AuditEntry.objects.order_by("seq").values(*fields).iterator(chunk_size=2000):
         row["at"] = row["at"].isoformat()
         yield row

@@ -45,7 +45,7 @@ def _parse_date(value: str) -> datetime.date | None:
 
 
 def _filtered(request):
-    qs = AuditEntry.objects.order_by("-seq")
+    qs = AuditEntry.objects.visible_to(request.user).order_by("-seq")
     params = {
         k: request.GET.get(k, "").strip()
         for k in ("action", "q", "department", "object_type", "start", "end")
@@ -71,8 +71,9 @@ def _filtered(request):
     return qs, params
 
 
-def _distinct(field: str):
-    return AuditEntry.objects.order_by(field).values_list(field, flat=True).distinct()
+def _distinct(user, field: str):
+    qs = AuditEntry.objects.visible_to(user).order_by(field)
+    return qs.values_list(field, flat=True).distinct()
 
 
 @staff_view("audit.view")
@@ -86,9 +87,9 @@ def entry_list(request):
             "title": "审计日志",
             "page": page,
             "params": params,
-            "actions": _distinct("action"),
-            "departments": [d for d in _distinct("department") if d],
-            "object_types": [t for t in _distinct("object_type") if t],
+            "actions": _distinct(request.user, "action"),
+            "departments": [d for d in _distinct(request.user, "department") if d],
+            "object_types": [t for t in _distinct(request.user, "object_type") if t],
             "export_query": request.GET.urlencode(),
             "breadcrumbs": [
                 ("工作台", "/staff/"),
