@@ -13,6 +13,13 @@ Roles (all in district 410402 新华区 unless the case says otherwise)
     dept_admin_other     department admin of another department of the same district
     joint_office_admin   joint-office admin (联席办管理员)
     auditor              auditor (审计员, read-only)
+    other_district_office_admin / other_district_dept_admin / other_district_auditor
+                         the joint-office admin, the 文广旅局 department admin and the
+                         auditor of another district (卫东区 410403). Unless a row says
+                         otherwise they get, on 新华区 objects, what their counterpart gets
+                         with every "allow" turned into "hidden" (the object does not exist
+                         for them), and on pages without an object their counterpart's
+                         outcome (their own district's lists and forms).
 
 "Owning department" of an object
     inspector, check item, conflict, unavailable period   the inspector's / item's department
@@ -50,8 +57,17 @@ DEPT_ADMIN_OWNER = "dept_admin_owner"
 DEPT_ADMIN_OTHER = "dept_admin_other"
 JOINT_OFFICE_ADMIN = "joint_office_admin"
 AUDITOR = "auditor"
-ROLES = (
-    ANONYMOUS,
+OTHER_OFFICE = "other_district_office_admin"
+OTHER_DEPT_ADMIN = "other_district_dept_admin"
+OTHER_AUDITOR = "other_district_auditor"
+# Each other-district role and its counterpart in 新华区.
+COUNTERPARTS = {
+    OTHER_OFFICE: JOINT_OFFICE_ADMIN,
+    OTHER_DEPT_ADMIN: DEPT_ADMIN_OWNER,
+    OTHER_AUDITOR: AUDITOR,
+}
+OTHER_DISTRICT_ROLES = tuple(COUNTERPARTS)
+DISTRICT_ROLES = (
     INSPECTOR_ON_TEAM,
     INSPECTOR_OFF_TEAM,
     DEPT_ADMIN_OWNER,
@@ -59,6 +75,7 @@ ROLES = (
     JOINT_OFFICE_ADMIN,
     AUDITOR,
 )
+ROLES = (ANONYMOUS, *DISTRICT_ROLES, *OTHER_DISTRICT_ROLES)
 STAFF_ROLES = ROLES[1:]
 
 ALLOW, DENY, LOGIN, HIDDEN = "allow", "deny", "login", "hidden"
@@ -66,11 +83,33 @@ OUTCOMES = (ALLOW, DENY, LOGIN, HIDDEN)
 
 
 def expect(default: str, anonymous: str = LOGIN, **roles: str) -> dict[str, str]:
-    """Outcome per role: ``default`` for every staff role unless named."""
+    """Outcome per role: ``default`` for every 新华区 staff role unless named; the
+    other district's roles get their counterpart's outcome unless named."""
     unknown = set(roles) - set(STAFF_ROLES)
     if unknown:
         raise ValueError(f"unknown roles {sorted(unknown)}")
-    return {ANONYMOUS: anonymous, **{r: roles.get(r, default) for r in STAFF_ROLES}}
+    row = {ANONYMOUS: anonymous, **{r: roles.get(r, default) for r in DISTRICT_ROLES}}
+    for role, counterpart in COUNTERPARTS.items():
+        row[role] = roles.get(role, row[counterpart])
+    return row
+
+
+def foreign(row: dict[str, str], **roles: str) -> dict[str, str]:
+    """``row`` for a 新华区 object: the other district's roles never see it ("allow"
+    becomes "hidden"; a role check made before the lookup still answers "deny")."""
+    out = dict(row)
+    for role in OTHER_DISTRICT_ROLES:
+        out[role] = roles.get(role, HIDDEN if row[role] == ALLOW else row[role])
+    return out
+
+
+def elsewhere(row: dict[str, str]) -> dict[str, str]:
+    """For an object of the other district: hidden from 新华区 staff; the other
+    district's roles get what their counterparts get at home (``row``)."""
+    out = {ANONYMOUS: row[ANONYMOUS], **{r: HIDDEN for r in DISTRICT_ROLES}}
+    for role, counterpart in COUNTERPARTS.items():
+        out[role] = row[counterpart]
+    return out
 
 
 # Common rows.
@@ -80,7 +119,11 @@ OFFICE = expect(DENY, joint_office_admin=ALLOW)
 OFFICE_AND_AUDITOR = expect(DENY, joint_office_admin=ALLOW, auditor=ALLOW)
 ADMINS = expect(DENY, joint_office_admin=ALLOW, dept_admin_owner=ALLOW, dept_admin_other=ALLOW)
 OWNER_OR_OFFICE = expect(DENY, joint_office_admin=ALLOW, dept_admin_owner=ALLOW)
-HIDDEN_FROM_STAFF = expect(HIDDEN)
+# An object of 新华区 owned by a department: the other district's auditor is refused by
+# the lookup (404) before the role rule (403) is reached.
+OWNED_HERE = foreign(OWNER_OR_OFFICE, other_district_auditor=HIDDEN)
+# Organisation rows of 卫东区: changed by its own office admin only.
+OFFICE_ELSEWHERE = expect(DENY, joint_office_admin=HIDDEN, other_district_office_admin=ALLOW)
 # URL kwargs for the requesting user's own stored upload (check-item import).
 OWN_UPLOAD = {"kind": "=items", "token": "upload:own"}
 
@@ -116,21 +159,18 @@ def post(row: dict[str, str], **args: str) -> Rule:
 
 
 def scoped(row: dict[str, str], own: dict[str, str], other: dict[str, str]) -> Rule:
-    """An object page checked on an object of the users' district and of another one."""
-    return Rule((Case("own-district", row, own), Case("other-district", HIDDEN_FROM_STAFF, other)))
+    """An object page checked on an object of 新华区 and of 卫东区, as everyone."""
+    return Rule(
+        (Case("own-district", foreign(row), own), Case("other-district", elsewhere(row), other))
+    )
 
 
 def _office_scoped(key: str, methods: tuple[str, ...]) -> Rule:
     """A joint-office page on an object of the own district and of the other one."""
     return Rule(
         (
-            Case("own-district", OFFICE, {"pk": key}, methods),
-            Case(
-                "other-district",
-                expect(DENY, joint_office_admin=HIDDEN),
-                {"pk": f"{key}_weidong"},
-                methods,
-            ),
+            Case("own-district", foreign(OFFICE), {"pk": key}, methods),
+            Case("other-district", OFFICE_ELSEWHERE, {"pk": f"{key}_weidong"}, methods),
         )
     )
 
@@ -163,27 +203,27 @@ MATRIX: dict[str, Rule] = {
     "registries:entity-list": page(STAFF),
     "registries:entity-create": form(ADMINS),
     "registries:entity-detail": scoped(STAFF, {"pk": "entity"}, {"pk": "entity_weidong"}),
-    "registries:entity-edit": form(ADMINS, pk="entity"),
-    "registries:entity-rate": post(ADMINS, pk="entity"),
-    "registries:entity-correct-code": form(ADMINS, pk="entity"),
+    "registries:entity-edit": form(foreign(ADMINS), pk="entity"),
+    "registries:entity-rate": post(foreign(ADMINS), pk="entity"),
+    "registries:entity-correct-code": form(foreign(ADMINS), pk="entity"),
     # Inspectors (owned by their department).
     "registries:inspector-list": page(STAFF),
     "registries:inspector-create": form(ADMINS),
     "registries:inspector-detail": scoped(
         STAFF, {"pk": "inspector_culture"}, {"pk": "inspector_weidong"}
     ),
-    "registries:inspector-edit": form(OWNER_OR_OFFICE, pk="inspector_culture"),
-    "registries:inspector-unavailable-add": post(OWNER_OR_OFFICE, pk="inspector_culture"),
+    "registries:inspector-edit": form(OWNED_HERE, pk="inspector_culture"),
+    "registries:inspector-unavailable-add": post(OWNED_HERE, pk="inspector_culture"),
     "registries:inspector-unavailable-remove": post(
-        OWNER_OR_OFFICE, pk="inspector_culture", period_pk="period_culture"
+        OWNED_HERE, pk="inspector_culture", period_pk="period_culture"
     ),
     # Conflicts (回避, owned by the inspector's department).
     "registries:conflict-list": page(STAFF),
     "registries:conflict-declare": form(ADMINS),
     "registries:conflict-withdraw": Rule(
         (
-            Case("own-district", OWNER_OR_OFFICE, {"pk": "conflict_culture"}, ("GET", "POST")),
-            Case("other-district", HIDDEN_FROM_STAFF, {"pk": "conflict_weidong"}),
+            Case("own-district", OWNED_HERE, {"pk": "conflict_culture"}, ("GET", "POST")),
+            Case("other-district", elsewhere(OWNER_OR_OFFICE), {"pk": "conflict_weidong"}),
         )
     ),
     # Check items (owned by their department).
@@ -191,8 +231,8 @@ MATRIX: dict[str, Rule] = {
     "registries:checkitem-create": form(ADMINS),
     "registries:checkitem-edit": Rule(
         (
-            Case("own-district", OWNER_OR_OFFICE, {"pk": "item_culture"}, ("GET", "POST")),
-            Case("other-district", HIDDEN_FROM_STAFF, {"pk": "item_weidong"}),
+            Case("own-district", OWNED_HERE, {"pk": "item_culture"}, ("GET", "POST")),
+            Case("other-district", elsewhere(OWNER_OR_OFFICE), {"pk": "item_weidong"}),
         )
     ),
     # Organisation (reference data: read by all staff, changed by the joint office).
@@ -201,10 +241,10 @@ MATRIX: dict[str, Rule] = {
     "registries:region-detail": page(STAFF, pk="region"),
     "registries:region-edit": Rule(
         (
-            Case("own-district", OFFICE, {"pk": "region"}, ("GET", "POST")),
+            Case("own-district", foreign(OFFICE), {"pk": "region"}, ("GET", "POST")),
             Case(
                 "other-district",
-                expect(DENY, joint_office_admin=HIDDEN),
+                OFFICE_ELSEWHERE,
                 {"pk": "region_weidong"},
                 ("GET", "POST"),
             ),
@@ -215,10 +255,10 @@ MATRIX: dict[str, Rule] = {
     "registries:department-detail": page(STAFF, pk="culture"),
     "registries:department-edit": Rule(
         (
-            Case("own-district", OFFICE, {"pk": "culture"}, ("GET", "POST")),
+            Case("own-district", foreign(OFFICE), {"pk": "culture"}, ("GET", "POST")),
             Case(
                 "other-district",
-                expect(DENY, joint_office_admin=HIDDEN),
+                OFFICE_ELSEWHERE,
                 {"pk": "culture_weidong"},
                 ("GET", "POST"),
             ),
@@ -237,6 +277,9 @@ MATRIX: dict[str, Rule] = {
                     joint_office_admin=HIDDEN,
                     dept_admin_owner=HIDDEN,
                     dept_admin_other=HIDDEN,
+                    # the "other" upload is this office admin's own
+                    other_district_office_admin=ALLOW,
+                    other_district_dept_admin=HIDDEN,
                 ),
                 {"kind": "=items", "token": "upload:other"},
             ),
@@ -258,36 +301,40 @@ MATRIX: dict[str, Rule] = {
     "plans:plan-create": form(OFFICE),
     "plans:plan-import": form(OFFICE),
     "plans:plan": scoped(STAFF, {"pk": "plan"}, {"pk": "plan_weidong"}),
-    "plans:plan-edit": form(OFFICE, pk="plan"),
-    "plans:plan-export": page(STAFF, pk="plan", fmt="=xlsx"),
-    "plans:task-create": form(OFFICE, plan_pk="plan"),
+    "plans:plan-edit": form(foreign(OFFICE), pk="plan"),
+    "plans:plan-export": page(foreign(STAFF), pk="plan", fmt="=xlsx"),
+    "plans:task-create": form(foreign(OFFICE), plan_pk="plan"),
     "plans:task": scoped(STAFF, {"pk": "task_joint"}, {"pk": "task_weidong"}),
-    "plans:task-edit": form(OFFICE, pk="task_joint"),
-    "plans:announce": post(OFFICE, task_pk="task_joint"),
+    "plans:task-edit": form(foreign(OFFICE), pk="task_joint"),
+    "plans:announce": post(foreign(OFFICE), task_pk="task_joint"),
     "plans:draw": scoped(STAFF, {"pk": "draw_joint"}, {"pk": "draw_weidong"}),
-    "plans:reveal": post(OFFICE, pk="draw_joint"),
-    "plans:substitute": post(OFFICE, pk="draw_joint"),
-    "plans:propose-substitution": post(OFFICE, pk="draw_joint"),
-    "plans:review-substitution": post(ADMINS, pk="draw_joint"),
-    "plans:change-inspector": post(OFFICE, pk="draw_joint"),
-    "plans:void": post(OFFICE, pk="draw_joint"),
+    "plans:reveal": post(foreign(OFFICE), pk="draw_joint"),
+    "plans:substitute": post(foreign(OFFICE), pk="draw_joint"),
+    "plans:propose-substitution": post(foreign(OFFICE), pk="draw_joint"),
+    "plans:review-substitution": post(foreign(ADMINS), pk="draw_joint"),
+    "plans:change-inspector": post(foreign(OFFICE), pk="draw_joint"),
+    "plans:void": post(foreign(OFFICE), pk="draw_joint"),
     "plans:record-json": scoped(STAFF, {"pk": "draw_joint"}, {"pk": "draw_weidong"}),
-    "plans:inputs-csv": page(OFFICE_AND_AUDITOR, pk="draw_joint", which="=inspectors"),
+    "plans:inputs-csv": page(foreign(OFFICE_AND_AUDITOR), pk="draw_joint", which="=inspectors"),
     # 检查实施.
     "inspections:list": page(STAFF),
     "inspections:detail": Rule(
         (
             Case(
                 "joint-task",
-                expect(ALLOW, inspector_off_team=DENY),
+                foreign(expect(ALLOW, inspector_off_team=DENY)),
                 {"pk": "inspection_joint"},
             ),
             Case(
                 "culture-only-task",
-                expect(ALLOW, inspector_off_team=DENY, dept_admin_other=DENY),
+                foreign(expect(ALLOW, inspector_off_team=DENY, dept_admin_other=DENY)),
                 {"pk": "inspection_solo"},
             ),
-            Case("other-district", HIDDEN_FROM_STAFF, {"pk": "inspection_weidong"}),
+            Case(
+                "other-district",
+                elsewhere(expect(ALLOW, inspector_off_team=DENY)),
+                {"pk": "inspection_weidong"},
+            ),
         ),
         note="joint task: 文广旅局 initiates, 公安分局 (the 'other' admin) cooperates",
     ),
@@ -306,7 +353,7 @@ MATRIX: dict[str, Rule] = {
 }
 
 # The Django admin: one wildcard rule. Only accounts with ``is_staff`` (Django's flag,
-# not our roles) get in; none of the seven roles has it, so all are sent to its login.
+# not our roles) get in; none of the matrix's roles has it, so all are sent to its login.
 ADMIN_PREFIX = "admin:"
 ADMIN_RULE = Rule(
     (Case("admin", expect(LOGIN)),),

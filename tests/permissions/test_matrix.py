@@ -1,8 +1,10 @@
 """Every URL × every role, as declared in ``shuangsuiji.core.permission_matrix``.
 
 (a) The matrix covers exactly the routes Django knows (fail closed: a new view without a
-declared rule fails here). (b) Each URL is one test: it logs in as each of the seven roles
-and checks the declared outcome; denied POSTs must not write (no new audit rows).
+declared rule fails here). (b) Each URL is one test: it logs in as each role (the seven
+of 新华区 and the other district's office admin, department admin and auditor) and checks
+the declared outcome; denied POSTs must not write (no new audit rows). Valid request
+bodies and the every-table check are in ``test_other_district_writes.py``.
 """
 
 from __future__ import annotations

@@ -175,6 +175,8 @@ def build_world() -> World:
         m.AUDITOR: factories.user("wd_erin", Role.AUDITOR, w_culture),
     }
     _link(w_leader, weidong[m.INSPECTOR_ON_TEAM])
+    for role, counterpart in m.COUNTERPARTS.items():
+        users[role] = weidong[counterpart]  # the matrix's other-district roles
     world.users, world.weidong_users = users, weidong
 
     office = users[m.JOINT_OFFICE_ADMIN]
@@ -203,7 +205,7 @@ def build_world() -> World:
         }
     )
     world.update(_accounts(users, weidong))
-    for user in [*users.values(), *weidong.values()]:
+    for user in {u.pk: u for u in [*users.values(), *weidong.values()]}.values():
         world.uploads[user.pk] = _upload(user)
     return world
 
