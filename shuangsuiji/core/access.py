@@ -89,15 +89,18 @@ def in_scope(user, obj) -> bool:
 
 def ensure_in_scope(actor, *objects, code: str = "scope.outside", what: str = "") -> None:
     """Raise OutOfScope unless every object (record, Region or region code) is inside the
-    actor's region scope. ``None`` entries are skipped (an optional foreign key)."""
+    actor's region scope. ``None`` entries are skipped (an optional foreign key).
+
+    The message names what kind of object it was (``what``), never the object itself:
+    an id sent from outside must not reveal another district's names.
+    """
     from .errors import OutOfScope
 
     for obj in objects:
         if obj is None:
             continue
         if not in_scope(actor, obj):
-            label = f"{what}“{obj}”" if what else f"“{obj}”"
-            raise OutOfScope(f"{label}超出您所在行政区划的管理范围。", code=code)
+            raise OutOfScope(f"所选{what or '对象'}超出您所在行政区划的管理范围。", code=code)
 
 
 def get_visible(queryset, user, pk, *, what: str = "对象"):

@@ -42,7 +42,7 @@ def _check_parent(region: Region) -> None:
 def create_region(actor, **fields) -> Region:
     ensure(actor, "core.change_organisation")
     region = Region(**{k: v for k, v in fields.items() if k in REGION_FIELDS})
-    ensure_in_scope(actor, region.code)
+    ensure_in_scope(actor, region.code, what="行政区划")
     full_clean(region)
     region.save()
     record(actor, "region.create", region, after=snapshot(region))
@@ -52,10 +52,10 @@ def create_region(actor, **fields) -> Region:
 @transaction.atomic
 def update_region(actor, region: Region, **changes) -> Region:
     ensure(actor, "core.change_organisation", region)
-    ensure_in_scope(actor, region.code)
+    ensure_in_scope(actor, region.code, what="行政区划")
     before = snapshot(region)
     assign(region, changes, REGION_FIELDS)
-    ensure_in_scope(actor, region.code)
+    ensure_in_scope(actor, region.code, what="行政区划")
     _check_parent(region)
     full_clean(region)
     region.save()
@@ -68,7 +68,7 @@ def create_department(actor, **fields) -> Department:
     ensure(actor, "core.change_organisation")
     department = Department(**{k: v for k, v in fields.items() if k in DEPARTMENT_FIELDS})
     if department.region_id:
-        ensure_in_scope(actor, department.region.code)
+        ensure_in_scope(actor, department.region.code, what="部门")
     full_clean(department)
     department.save()
     record(actor, "department.create", department, after=snapshot(department))
@@ -78,10 +78,10 @@ def create_department(actor, **fields) -> Department:
 @transaction.atomic
 def update_department(actor, department: Department, **changes) -> Department:
     ensure(actor, "core.change_organisation", department)
-    ensure_in_scope(actor, department.region.code)
+    ensure_in_scope(actor, department.region.code, what="部门")
     before = snapshot(department)
     assign(department, changes, DEPARTMENT_FIELDS)
-    ensure_in_scope(actor, department.region.code)
+    ensure_in_scope(actor, department.region.code, what="部门")
     full_clean(department)
     department.save()
     record(actor, "department.update", department, before=before, after=snapshot(department))

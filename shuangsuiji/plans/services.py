@@ -80,7 +80,7 @@ def create_plan(actor, **fields) -> Plan:
 @transaction.atomic
 def update_plan(actor, plan: Plan, **changes) -> Plan:
     ensure(actor, "plans.change_plan", plan)
-    ensure_in_scope(actor, plan, code="plan.out_of_scope")
+    ensure_in_scope(actor, plan, code="plan.out_of_scope", what="抽查计划")
     ensure_in_scope(actor, changes.get("region"), code="plan.region_out_of_scope", what="行政区划")
     before = snapshot(plan)
     assign(plan, changes, PLAN_FIELDS)
@@ -149,7 +149,7 @@ def create_task(
     **fields,
 ) -> Task:
     ensure(actor, "plans.change_plan", plan)
-    ensure_in_scope(actor, plan, code="plan.out_of_scope")
+    ensure_in_scope(actor, plan, code="plan.out_of_scope", what="抽查计划")
     _ensure_task_fks(actor, fields, check_items, cooperating_departments)
     data = {k: v for k, v in fields.items() if k in TASK_FIELDS}
     data["rates"] = _check_rates(data.get("rates") or {})
@@ -181,7 +181,7 @@ def update_task(
     **changes,
 ) -> Task:
     ensure(actor, "plans.change_plan", task.plan)
-    ensure_in_scope(actor, task.plan, code="plan.out_of_scope")
+    ensure_in_scope(actor, task.plan, code="plan.out_of_scope", what="抽查计划")
     _ensure_task_fks(actor, changes, check_items, cooperating_departments)
     Task.objects.select_for_update().filter(pk=task.pk).first()
     ensure_task_editable(task)

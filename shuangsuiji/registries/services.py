@@ -117,7 +117,7 @@ def create_entity(
     **fields,
 ) -> Entity:
     ensure(actor, "registries.change_entity")
-    ensure_in_scope(actor, fields.get("region"), code="entity.region_out_of_scope")
+    ensure_in_scope(actor, fields.get("region"), code="entity.region_out_of_scope", what="行政区划")
     code = creditcode.parse(credit_code).code
     entity = Entity(credit_code=code, **{k: v for k, v in fields.items() if k in ENTITY_FIELDS})
     full_clean(entity)
@@ -143,8 +143,10 @@ def update_entity(
     """Edit an entity; a status change is dated (``status_date``, default today) in the
     status history."""
     ensure(actor, "registries.change_entity", entity)
-    ensure_in_scope(actor, entity, code="entity.out_of_scope")
-    ensure_in_scope(actor, changes.get("region"), code="entity.region_out_of_scope")
+    ensure_in_scope(actor, entity, code="entity.out_of_scope", what="检查对象")
+    ensure_in_scope(
+        actor, changes.get("region"), code="entity.region_out_of_scope", what="行政区划"
+    )
     before = snapshot(entity)
     old_status = entity.status
     if "credit_code" in changes:
@@ -242,7 +244,7 @@ def add_risk_rating(
     actor, entity: Entity, *, risk_class: str, effective_date: datetime.date, source: str = ""
 ) -> RiskRating:
     ensure(actor, "registries.change_entity", entity)
-    ensure_in_scope(actor, entity, code="entity.out_of_scope")
+    ensure_in_scope(actor, entity, code="entity.out_of_scope", what="检查对象")
     if risk_class not in RiskClass.values:
         raise ValidationError(f"风险等级“{risk_class}”无效，应为 A、B、C 或 D")
     # Serialise ratings of one entity, so the cached current class can't be computed from
@@ -273,10 +275,13 @@ def add_risk_rating(
 
 def _ensure_inspector_fks(actor, department, user, fields: dict) -> None:
     """The department, the login account and the check items lie in the actor's scope."""
-    ensure_in_scope(actor, department, code="inspector.department_out_of_scope")
-    ensure_in_scope(actor, user, code="inspector.user_out_of_scope")
+    ensure_in_scope(actor, department, code="inspector.department_out_of_scope", what="部门")
+    ensure_in_scope(actor, user, code="inspector.user_out_of_scope", what="登录账号")
     ensure_in_scope(
-        actor, *(fields.get("check_items") or ()), code="inspector.check_item_out_of_scope"
+        actor,
+        *(fields.get("check_items") or ()),
+        code="inspector.check_item_out_of_scope",
+        what="抽查事项",
     )
 
 
@@ -296,7 +301,7 @@ def create_inspector(actor, **fields) -> Inspector:
 @transaction.atomic
 def update_inspector(actor, inspector: Inspector, **changes) -> Inspector:
     ensure(actor, "registries.change_inspector", inspector)
-    ensure_in_scope(actor, inspector, code="inspector.out_of_scope")
+    ensure_in_scope(actor, inspector, code="inspector.out_of_scope", what="执法检查人员")
     _ensure_inspector_fks(actor, changes.get("department"), changes.get("user"), changes)
     before = snapshot(inspector)
     items = changes.pop("check_items", None)
@@ -321,7 +326,7 @@ def add_unavailability(
     actor, inspector: Inspector, *, start: datetime.date, end: datetime.date, reason: str = ""
 ) -> Unavailability:
     ensure(actor, "registries.change_inspector", inspector)
-    ensure_in_scope(actor, inspector, code="inspector.out_of_scope")
+    ensure_in_scope(actor, inspector, code="inspector.out_of_scope", what="执法检查人员")
     if end < start:
         raise ValidationError("结束日期不能早于开始日期")
     period = Unavailability.objects.create(inspector=inspector, start=start, end=end, reason=reason)
@@ -332,7 +337,7 @@ def add_unavailability(
 @transaction.atomic
 def remove_unavailability(actor, period: Unavailability) -> None:
     ensure(actor, "registries.change_inspector", period.inspector)
-    ensure_in_scope(actor, period.inspector, code="inspector.out_of_scope")
+    ensure_in_scope(actor, period.inspector, code="inspector.out_of_scope", what="执法检查人员")
     before = snapshot(period)
     inspector = period.inspector
     period.delete()
@@ -349,8 +354,8 @@ def declare_conflict(
     declared_on: datetime.date | None = None,
 ) -> Conflict:
     ensure(actor, "registries.change_conflict", inspector)
-    ensure_in_scope(actor, inspector, code="conflict.inspector_out_of_scope")
-    ensure_in_scope(actor, entity, code="conflict.entity_out_of_scope")
+    ensure_in_scope(actor, inspector, code="conflict.inspector_out_of_scope", what="执法检查人员")
+    ensure_in_scope(actor, entity, code="conflict.entity_out_of_scope", what="检查对象")
     conflict, created = Conflict.objects.get_or_create(
         inspector=inspector,
         entity=entity,
@@ -365,7 +370,7 @@ def declare_conflict(
 @transaction.atomic
 def withdraw_conflict(actor, conflict: Conflict, *, reason: str) -> None:
     ensure(actor, "registries.change_conflict", conflict.inspector)
-    ensure_in_scope(actor, conflict, code="conflict.out_of_scope")
+    ensure_in_scope(actor, conflict, code="conflict.out_of_scope", what="回避关系")
     if not reason.strip():
         raise ValidationError("撤销回避关系必须填写理由")
     before = snapshot(conflict)
@@ -385,7 +390,9 @@ def withdraw_conflict(actor, conflict: Conflict, *, reason: str) -> None:
 def create_check_item(actor, **fields) -> CheckItem:
     item = CheckItem(**{k: v for k, v in fields.items() if k in ITEM_FIELDS})
     ensure(actor, "registries.change_checkitem", item)
-    ensure_in_scope(actor, fields.get("department"), code="checkitem.department_out_of_scope")
+    ensure_in_scope(
+        actor, fields.get("department"), code="checkitem.department_out_of_scope", what="部门"
+    )
     full_clean(item)
     item.save()
     record(actor, "checkitem.create", item, after=snapshot(item))
@@ -395,8 +402,10 @@ def create_check_item(actor, **fields) -> CheckItem:
 @transaction.atomic
 def update_check_item(actor, item: CheckItem, **changes) -> CheckItem:
     ensure(actor, "registries.change_checkitem", item)
-    ensure_in_scope(actor, item, code="checkitem.out_of_scope")
-    ensure_in_scope(actor, changes.get("department"), code="checkitem.department_out_of_scope")
+    ensure_in_scope(actor, item, code="checkitem.out_of_scope", what="抽查事项")
+    ensure_in_scope(
+        actor, changes.get("department"), code="checkitem.department_out_of_scope", what="部门"
+    )
     before = snapshot(item)
     assign(item, changes, ITEM_FIELDS)
     ensure(actor, "registries.change_checkitem", item)
