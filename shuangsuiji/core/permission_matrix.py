@@ -126,6 +126,7 @@ OWNED_HERE = foreign(OWNER_OR_OFFICE, other_district_auditor=HIDDEN)
 OFFICE_ELSEWHERE = expect(DENY, joint_office_admin=HIDDEN, other_district_office_admin=ALLOW)
 # URL kwargs for the requesting user's own stored upload (check-item import).
 OWN_UPLOAD = {"kind": "=items", "token": "upload:own"}
+NO_TOKEN = "=" + "0" * 32
 
 
 @dataclass(frozen=True)
@@ -300,6 +301,10 @@ MATRIX: dict[str, Rule] = {
     "reports:publication": page(STAFF),
     "plans:plan-create": form(OFFICE),
     "plans:plan-import": form(OFFICE),
+    "plans:plan-import-sample": page(STAFF),
+    # A stored Annex 1 upload belongs to its uploader: an unknown token is a 404.
+    "plans:plan-import-preview": page(expect(DENY, joint_office_admin=HIDDEN), token=NO_TOKEN),
+    "plans:plan-import-commit": post(expect(DENY, joint_office_admin=HIDDEN), token=NO_TOKEN),
     "plans:plan": scoped(STAFF, {"pk": "plan"}, {"pk": "plan_weidong"}),
     "plans:plan-edit": form(foreign(OFFICE), pk="plan"),
     "plans:plan-export": page(foreign(STAFF), pk="plan", fmt="=xlsx"),
