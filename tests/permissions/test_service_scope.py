@@ -200,6 +200,7 @@ def test_the_annex_import_cannot_name_another_districts_department(world):
             "发起部门": world["culture_weidong"].name,
             "配合部门": "",
             "抽查比例": "25%",
+            "rate_bp": 2500,
         }
     ]
     with unchanged():
