@@ -213,7 +213,7 @@ def entity_edit(request, pk: int):
 @staff_view("registries.change_entity")
 def entity_correct_code(request, pk: int):
     """Correct a wrongly registered credit code: its own audited action, with a reason."""
-    entity = _get_entity_for_user(request, pk, "registries.change_entity")
+    entity = _get_entity_for_user(request, pk, access.CHANGE)
     form = CreditCodeCorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
