@@ -275,3 +275,18 @@ def test_unknown_columns_are_ignored_with_a_warning(alice, district, tmp_path):
     plan = preview_import(alice, "entities", write_csv(tmp_path / "e.csv", header, rows), "e.csv")
     assert plan.errors == []
     assert ("备注", "未识别的列，已忽略") in [(w.column, w.message) for w in plan.warnings]
+
+
+@pytest.mark.parametrize("write", [write_xlsx, write_csv], ids=["xlsx", "csv"])
+def test_a_name_with_a_bidi_control_character_is_refused_and_nothing_written(
+    alice, district, tmp_path, write
+):
+    rows = entity_rows(3)
+    rows[1][1] = "网吧\u202e吧网"
+    path = write(tmp_path / ("e.xlsx" if write is write_xlsx else "e.csv"), ENTITY_HEADER, rows)
+    plan = import_file(alice, "entities", path, path.name)
+    assert not plan.committed
+    ((row, column, message),) = messages(plan)
+    assert (row, column) == (3, "名称")
+    assert "改变文字方向" in message
+    assert Entity.objects.count() == 0

@@ -6,6 +6,7 @@ import datetime
 import re
 import unicodedata
 
+from shuangsuiji.core.validation import BIDI_CONTROLS, BIDI_MESSAGE
 from shuangsuiji.core.xlsx import FORMULA_PREFIXES
 
 NEUTRALISED_PREFIXES = FORMULA_PREFIXES  # the prefixes exports neutralise with a quote
@@ -39,6 +40,8 @@ def text(value: object, max_length: int | None = None) -> str:
             out = out[1:]
         if max_length is not None and len(out) > max_length:
             raise CellError(f"内容过长：最多 {max_length} 个字符，实际 {len(out)} 个")
+        if BIDI_CONTROLS.search(out) is not None:
+            raise CellError(BIDI_MESSAGE)
         return out
     if value is None:
         return ""
