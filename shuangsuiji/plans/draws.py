@@ -30,6 +30,7 @@ from shuangsuiji.drawengine import (
 )
 from shuangsuiji.inspections import services as inspections
 from shuangsuiji.inspections.models import Inspection, InspectionStatus
+from shuangsuiji.registries.importing.batches import ensure_no_import_writing
 from shuangsuiji.registries.models import Conflict, Inspector
 
 from . import engine, frozen, versions
@@ -141,6 +142,7 @@ def freeze_announcement(
     ``beacon_not_before``: the earliest time the beacon can exist (e.g. the lottery's draw
     time); frozen into the announcement; a reveal before it is refused."""
     ensure(actor, "plans.run_draw", task.plan)
+    ensure_no_import_writing()
     task = Task.objects.select_for_update().select_related("plan", "region").get(pk=task.pk)
     if task.draws.exclude(status=DrawStatus.VOIDED).exists():
         raise DrawStateError("该任务已有未作废的抽取；如需重新抽取，请先作废原抽取")

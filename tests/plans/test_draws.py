@@ -58,6 +58,25 @@ def test_the_announcement_freezes_roster_rules_and_digests(announced):
     assert announced.pool_snapshot and announced.status == DrawStatus.ANNOUNCED
 
 
+def test_a_roster_cannot_be_frozen_while_an_import_is_being_written(office, task_a):
+    from django.utils import timezone
+
+    from shuangsuiji.core.errors import StateConflict
+    from shuangsuiji.registries.models import ImportBatch
+
+    moment = timezone.now()
+    batch = ImportBatch.objects.create(
+        kind="entities", filename="大名录.xlsx", started_at=moment, heartbeat_at=moment
+    )
+    with pytest.raises(StateConflict, match="名录正在导入") as refused:
+        _announce(office, task_a, "2023-XH-WL-09")
+    assert refused.value.code == "draw.import_in_progress"
+    assert not Draw.objects.exists()
+    batch.status = "committed"
+    batch.save()
+    assert _announce(office, task_a, "2023-XH-WL-09").status == DrawStatus.ANNOUNCED
+
+
 def test_the_announcement_writes_an_audit_record(office, announced):
     entry = AuditEntry.objects.get(action="draw.announce")
     assert entry.actor == office

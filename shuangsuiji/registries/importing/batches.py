@@ -231,3 +231,20 @@ def recover_stale_batches(now: datetime.datetime | None = None) -> list[int]:
     for batch in stale:
         rollback_batch(batch)
     return [b.pk for b in stale]
+
+
+def ensure_no_import_writing(now: datetime.datetime | None = None) -> None:
+    """Refuse to freeze a roster while a directory import is being written in chunks.
+
+    The rows of a batch still writing are visible between its chunks and may be undone if a
+    later chunk fails; a roster frozen meanwhile could name an entity that then vanishes."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    writing = ImportBatch.objects.filter(
+        status=ImportBatchStatus.WRITING, heartbeat_at__gte=cutoff
+    ).first()
+    if writing is not None:
+        raise StateConflict(
+            f"名录正在导入（{writing.filename}，已写入 {writing.rows_written} 行），"
+            "导入完成后才能公告抽取；请稍后重试",
+            code="draw.import_in_progress",
+        )
