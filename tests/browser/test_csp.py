@@ -34,7 +34,7 @@ def _watch(page, found: list):
 
 
 def test_no_staff_or_portal_page_violates_the_csp(browser, live_server):
-    from shuangsuiji.core.demo import DEMO_PASSWORD
+    from shuangsuiji.onboarding.demo import DEMO_PASSWORD
 
     office, revealed, announced = load_demo_site()
     objects = demo_objects(revealed, announced)
