@@ -131,8 +131,8 @@ def load_demo_site():
     and an import preview with errors (so every kind of page has something to show)."""
     from shuangsuiji.accounts.models import User
     from shuangsuiji.core.actors import SystemActor
-    from shuangsuiji.onboarding.demo import load_demo
     from shuangsuiji.core.models import Region
+    from shuangsuiji.onboarding.demo import load_demo
     from shuangsuiji.plans import annex, services
     from shuangsuiji.plans.draws import freeze_announcement, reveal_draw
     from shuangsuiji.plans.mission import annex_xlsx
