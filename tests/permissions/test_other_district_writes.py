@@ -243,7 +243,38 @@ WRITES = [
     ),
     Write("plans:change-inspector", {"pk": "draw_joint"}, _member, control=REACH),
     Write("plans:void", {"pk": "draw_joint"}, lambda w: {"reason": "公告有误"}),
+    Write(
+        "registries:entity-correct-code",
+        {"pk": "entity_spare"},
+        lambda w: {"credit_code": factories.credit_code(990002), "reason": "登记时录错一位"},
+    ),
+    Write(
+        "plans:propose-substitution",
+        {"pk": "draw_joint"},
+        lambda w: {"entity": _selected(w), "reason": "out-of-scope", "evidence": "区市场监管局函"},
+    ),
+    Write(
+        "plans:review-substitution",
+        {"pk": "draw_joint"},
+        lambda w: {"proposal": _proposal(w).pk, "decision": "reject", "note": "依据不足"},
+        owner=m.DEPT_ADMIN_OTHER,  # the police admin: another department than the proposer
+    ),
 ]
+
+
+def _proposal(w):
+    """One pending proposal by the 新华区 office, made once (reviewed by another department)."""
+    from shuangsuiji.plans.substitutions import propose_substitution
+
+    if "proposal" not in w:
+        w["proposal"] = propose_substitution(
+            w.users[m.JOINT_OFFICE_ADMIN],
+            w["draw_joint"],
+            entity=_selected(w),
+            reason="out-of-scope",
+            evidence="区市场监管局函",
+        )
+    return w["proposal"]
 
 
 def _open_task(world, number: int, name: str):
@@ -272,6 +303,8 @@ def targets(world):
         beacon_kind="lottery",
         now=ANNOUNCED_AT,
     )
+    # Not in any frozen roster, so its credit code may be corrected.
+    world["entity_spare"] = factories.entity(region_code="410402", name="新华区备用网吧", code=None)
     root = factories.user("root", None, world["culture"])
     root.is_superuser = True
     root.save(update_fields=["is_superuser"])
@@ -361,11 +394,6 @@ def test_the_write_list_covers_every_post_endpoint_of_the_matrix():
         # Committing a stored Annex 1 runs import_annex, refused for another district's
         # region and departments in test_service_scope.py.
         "plans:plan-import-commit",
-        # Added while this test was written; their bodies are still to be added here
-        # (the matrix checks them with empty bodies, other-district roles included).
-        "registries:entity-correct-code",
-        "plans:propose-substitution",
-        "plans:review-substitution",
         # Setting a district up is for superusers only (every matrix role is refused).
         "onboarding:setup",
     }
