@@ -26,6 +26,7 @@ from shuangsuiji.drawengine import (
     canonical_beacon,
     canonical_json,
     plan_inspector_change,
+    requires_commitments,
     reveal,
 )
 from shuangsuiji.inspections import services as inspections
@@ -33,7 +34,7 @@ from shuangsuiji.inspections.models import Inspection, InspectionStatus
 from shuangsuiji.registries.importing.batches import ensure_no_import_writing
 from shuangsuiji.registries.models import Conflict, Inspector
 
-from . import engine, frozen, versions
+from . import commitments, engine, frozen, versions
 from .models import Draw, DrawStatus, Task
 from .roster import compute_roster
 
@@ -140,7 +141,10 @@ def freeze_announcement(
     """Compute the roster and freeze it with the rules into the public announcement.
 
     ``beacon_not_before``: the earliest time the beacon can exist (e.g. the lottery's draw
-    time); frozen into the announcement; a reveal before it is refused."""
+    time); frozen into the announcement; a reveal before it is refused.
+
+    For a ``dice``/``text`` beacon the draw waits for the departments' commitments
+    (status ``committing``, ``plans.commitments``) before the announcement is final."""
     ensure(actor, "plans.run_draw", task.plan)
     ensure_no_import_writing()
     task = Task.objects.select_for_update().select_related("plan", "region").get(pk=task.pk)
@@ -177,6 +181,7 @@ def freeze_announcement(
         beacon_not_before=_iso_moment(beacon_not_before),
     )
     announcement = json.loads(canonical_json(announcement))  # plain JSON, as stored
+    committed = requires_commitments(beacon_kind)
     _refuse_reused_beacon_source(announcement["beacon_source"])
     digest = announcement_digest(announcement)
     draw = Draw.objects.create(
@@ -190,7 +195,10 @@ def freeze_announcement(
         pool_snapshot=pool,
         conflicts_snapshot=conflicts,
         frozen_display=frozen.display_block(task),
+        status=DrawStatus.COMMITTING if committed else DrawStatus.ANNOUNCED,
     )
+    if committed:
+        commitments.create_rows(draw)
     frozen.freeze_rows(
         draw,
         {key: s.entities for key, s in roster.strata.items()},
@@ -199,7 +207,7 @@ def freeze_announcement(
     )
     audit(
         actor,
-        "draw.announce",
+        "draw.prepare" if committed else "draw.announce",
         draw,
         after=announcement,
         data={
@@ -218,9 +226,19 @@ def reveal_draw(actor, draw: Draw, *, beacon: str, now: datetime.datetime | None
     """Enter the beacon once; compute selection and teams; create the inspections."""
     ensure(actor, "plans.run_draw", draw.task.plan)
     draw = _lock(draw)
+    if draw.status == DrawStatus.COMMITTING:
+        raise StateConflict(
+            f"抽取 {draw.code} 尚待各参与部门提交承诺，公告尚未冻结，不能开奖",
+            code="draw.awaiting_commitments",
+        )
     if draw.status != DrawStatus.ANNOUNCED:
         raise DrawStateError(
             f"抽取 {draw.code} 当前状态为“{draw.get_status_display()}”，不能再次开奖"
+        )
+    if draw.beacon:
+        raise StateConflict(
+            f"抽取 {draw.code} 已录入随机数 {draw.beacon}，不能重新录入；待各部门揭示秘密值后开奖",
+            code="draw.beacon_entered",
         )
     moment = timezone.localtime(now or timezone.now()).replace(microsecond=0)
     not_before = draw.announcement.get("beacon_not_before")
@@ -230,20 +248,35 @@ def reveal_draw(actor, draw: Draw, *, beacon: str, now: datetime.datetime | None
             code="draw.beacon_too_early",
         )
     canonical = _engine_call(canonical_beacon, beacon, draw.beacon_kind)
+    draw.beacon_raw = str(beacon)[:500]
+    draw.beacon = canonical
+    if "commitments" in draw.announcement:
+        if draw.commitments.filter(secret="").exists():  # the departments reveal next
+            draw.save(update_fields=["beacon_raw", "beacon"])
+            audit(actor, "draw.beacon", draw, data={"code": draw.code, "beacon": canonical})
+            return draw
+    return complete_reveal(actor, draw, moment)
+
+
+def complete_reveal(actor, draw: Draw, moment: datetime.datetime) -> Draw:
+    """Compute the record from the stored beacon (and secrets); create the inspections.
+    Called inside the caller's transaction with the draw row locked."""
+    moment = timezone.localtime(moment).replace(microsecond=0)
+    not_before = draw.announcement.get("beacon_not_before")
     pool, conflicts = engine.frozen_inputs(draw)
+    secrets = commitments.secrets_of(draw) if "commitments" in draw.announcement else None
     result = _engine_call(
         reveal,
         draw.announcement,
-        canonical,
+        draw.beacon,
         pool=pool,
         conflicts=conflicts,
+        secrets=secrets,
         revealed_at=moment if not_before else None,
     )
-    draw.beacon_raw = str(beacon)[:500]
-    draw.beacon = canonical
     draw.record = result
     draw.status = DrawStatus.REVEALED
-    draw.revealed_at = now or timezone.now()
+    draw.revealed_at = moment
     draw.revealed_by = _user(actor)
     draw.save(
         update_fields=["beacon_raw", "beacon", "record", "status", "revealed_at", "revealed_by"]
@@ -262,7 +295,7 @@ def reveal_draw(actor, draw: Draw, *, beacon: str, now: datetime.datetime | None
         after=result,
         data={
             "code": draw.code,
-            "beacon": canonical,
+            "beacon": draw.beacon,
             "seed": result["seed"],
             "selected": {k: len(v["selected"]) for k, v in result["strata"].items()},
             "inspections": len(created),

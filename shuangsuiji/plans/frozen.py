@@ -150,4 +150,5 @@ def is_frozen_unrevealed(model: str, pk: int) -> bool:
 
     manager = FrozenEntity.objects if model == "entity" else FrozenInspector.objects
     field = "entity_id" if model == "entity" else "inspector_id"
-    return manager.filter(**{field: pk, "draw__status": DrawStatus.ANNOUNCED}).exists()
+    live = (DrawStatus.COMMITTING, DrawStatus.ANNOUNCED)
+    return manager.filter(**{field: pk, "draw__status__in": live}).exists()

@@ -217,6 +217,7 @@ def bp_to_percent(rate_bp: int) -> str:
 
 
 class DrawStatus(models.TextChoices):
+    COMMITTING = "committing", "待各部门承诺"
     ANNOUNCED = "announced", "已公告（待开奖）"
     REVEALED = "revealed", "已抽取"
     VOIDED = "voided", "已作废"
@@ -233,8 +234,9 @@ class DrawQuerySet(RegionScopedQuerySet):
     region_code_path = "task__plan__region__code"
 
     def public(self) -> DrawQuerySet:
-        """Every frozen draw is public: announced, revealed and voided alike."""
-        return self.select_related("task", "task__plan")
+        """Every frozen draw is public: announced, revealed and voided alike (a draw still
+        awaiting the departments' commitments is not frozen yet)."""
+        return self.exclude(status=DrawStatus.COMMITTING).select_related("task", "task__plan")
 
 
 class Draw(models.Model):
@@ -461,3 +463,35 @@ class DrawVersion(models.Model):
 
     def record(self) -> dict:
         return {**self.body, "announcement": self.draw.announcement}
+
+
+class DrawCommitment(models.Model):
+    """One participating department's commitment ``SHA-256(secret)`` for a draw whose beacon
+    the office types (dice, free text), and later the revealed secret (``plans.commitments``;
+    docs/plans-and-draws.md). Position 0 is the initiating department, then the cooperating
+    ones in the task's order, as in the announcement's ``commitments``."""
+
+    draw = models.ForeignKey(
+        Draw, verbose_name="抽取", on_delete=models.PROTECT, related_name="commitments"
+    )
+    department = models.ForeignKey(
+        "core.Department", verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField("顺序")
+    sha256 = models.CharField("承诺（SHA-256）", max_length=64, blank=True)
+    committed_at = models.DateTimeField("承诺时间", null=True, blank=True)
+    committed_by = models.CharField("承诺人", max_length=200, blank=True)
+    secret = models.CharField("秘密值", max_length=200, blank=True)
+    revealed_at = models.DateTimeField("揭示时间", null=True, blank=True)
+    revealed_by = models.CharField("揭示人", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "部门承诺"
+        verbose_name_plural = "部门承诺"
+        ordering = ["draw", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "department"], name="one_commitment_per_dept"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.draw.code} {self.department.code}"

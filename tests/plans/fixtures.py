@@ -72,3 +72,32 @@ def revealed(office, announced):
     from shuangsuiji.plans.draws import reveal_draw
 
     return reveal_draw(office, announced, beacon="9319 / 12 2 5 8 10")
+
+
+def commit_all(draw, now=None):
+    """Every participating department commits a fresh secret (as the command line does);
+    returns ``{department code: secret}`` for :func:`reveal_all`."""
+    from shuangsuiji.drawengine import commitment_of, new_secret
+    from shuangsuiji.plans.commitments import commit_secret
+
+    secrets = {}
+    for row in draw.commitments.select_related("department").order_by("position"):
+        secrets[row.department.code] = new_secret()
+        commit_secret(
+            SystemActor("测试"),
+            draw,
+            commitment_of(secrets[row.department.code]),
+            department=row.department.code,
+            now=now,
+        )
+    draw.refresh_from_db()
+    return secrets
+
+
+def reveal_all(draw, secrets, now=None):
+    from shuangsuiji.plans.commitments import reveal_secret
+
+    for dept, secret in secrets.items():
+        reveal_secret(SystemActor("测试"), draw, secret, department=dept, now=now)
+    draw.refresh_from_db()
+    return draw

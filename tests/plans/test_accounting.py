@@ -68,7 +68,7 @@ def test_the_preview_page_warns_about_entities_without_industry(
 
 def test_the_announcement_freezes_the_counts_per_reason(cafes_without_industry, office, task_a):
     draw = freeze_announcement(
-        office, task_a, code="ACC-1", beacon_source="骰子", beacon_kind="dice", now=ANNOUNCED_AT
+        office, task_a, code="ACC-1", beacon_source="骰子", beacon_kind="lottery", now=ANNOUNCED_AT
     )
     accounting = draw.announcement["accounting"]
     assert accounting["total"] == 134
@@ -87,7 +87,7 @@ def test_the_public_draw_page_shows_the_frozen_counts(
     client, cafes_without_industry, office, task_a
 ):
     freeze_announcement(
-        office, task_a, code="ACC-P", beacon_source="骰子", beacon_kind="dice", now=ANNOUNCED_AT
+        office, task_a, code="ACC-P", beacon_source="骰子", beacon_kind="lottery", now=ANNOUNCED_AT
     )
     Entity.objects.filter(industry="").update(
         industry="互联网上网服务营业场所"
@@ -108,7 +108,7 @@ def test_classes_can_be_taken_on_the_plans_start_and_that_day_is_frozen(office, 
     assert roster.rating_day == datetime.date(2023, 6, 30)
     assert entity in roster.strata["A"].entities
     draw = freeze_announcement(
-        office, task_a, code="ACC-2", beacon_source="骰子", beacon_kind="dice", now=ANNOUNCED_AT
+        office, task_a, code="ACC-2", beacon_source="骰子", beacon_kind="lottery", now=ANNOUNCED_AT
     )
     assert draw.announcement["roster_rules"]["rating_day"] == "2023-06-30"
     assert draw.announcement["accounting"]["rating_basis"] == "plan-start"
@@ -117,7 +117,9 @@ def test_classes_can_be_taken_on_the_plans_start_and_that_day_is_frozen(office, 
 def test_at_most_n_inspections_per_department_per_year_excludes_with_the_count(office, plan):
     task_a, task_b = plan.tasks.get(number=1), plan.tasks.get(number=2)
     services.update_task(office, task_a, rates={"A": 100, "B": 300})
-    draw = freeze_announcement(office, task_a, code="Y-1", beacon_source="骰子", beacon_kind="dice")
+    draw = freeze_announcement(
+        office, task_a, code="Y-1", beacon_source="骰子", beacon_kind="lottery"
+    )
     draw = reveal_draw(office, draw, beacon="42")
     drawn_b = {e["id"] for e in draw.record["strata"]["B"]["selected"]}
     services.update_task(office, task_b, exclude_drawn_in_plan=False)

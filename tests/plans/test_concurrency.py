@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from shuangsuiji.drawengine import canonical_beacon
 from shuangsuiji.inspections.models import Inspection
 from shuangsuiji.plans.draws import freeze_announcement, reveal_draw
 from shuangsuiji.plans.models import Draw, DrawStatus
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_two_simultaneous_reveals_make_one_draw(office, task_a):
     draw = freeze_announcement(
-        office, task_a, code="RACE-1", beacon_source="现场掷骰", beacon_kind="dice"
+        office, task_a, code="RACE-1", beacon_source="现场掷骰", beacon_kind="lottery"
     )
     barrier = threading.Barrier(2)
     results: list[str] = []
@@ -41,7 +42,7 @@ def test_two_simultaneous_reveals_make_one_draw(office, task_a):
     # (SQLite's in-memory test database refuses the second writer with "table is locked")
     draw.refresh_from_db()
     assert draw.status == DrawStatus.REVEALED
-    assert draw.beacon == oks[0][3:].replace(" ", "")
+    assert draw.beacon == canonical_beacon(oks[0][3:], "lottery")
     assert Inspection.objects.filter(draw=draw).count() == 1
 
 

@@ -36,7 +36,7 @@ def _verify(draw):
 
 def _announce(office, task, code):
     return freeze_announcement(
-        office, task, code=code, beacon_source=f"现场掷骰（{code}）", beacon_kind="dice"
+        office, task, code=code, beacon_source=f"现场掷骰（{code}）", beacon_kind="lottery"
     )
 
 

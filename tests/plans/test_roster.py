@@ -48,7 +48,9 @@ def test_suspended_entities_are_excluded_when_the_task_says_so(office, plan):
 def test_entities_selected_in_another_task_of_the_plan_are_excluded(office, plan):
     task_a = plan.tasks.get(number=1)
     services.update_task(office, task_a, rates={"A": 100, "B": 300})
-    draw = freeze_announcement(office, task_a, code="A-1", beacon_source="骰子", beacon_kind="dice")
+    draw = freeze_announcement(
+        office, task_a, code="A-1", beacon_source="骰子", beacon_kind="lottery"
+    )
     draw = reveal_draw(office, draw, beacon="42")
     drawn_b = [e["id"] for e in draw.record["strata"]["B"]["selected"]]
     roster = compute_roster(plan.tasks.get(number=2), DAY)
@@ -63,7 +65,9 @@ def test_drawn_in_plan_rule_can_be_switched_off(office, plan):
     services.update_task(office, task_a, rates={"A": 100, "B": 300})
     reveal_draw(
         office,
-        freeze_announcement(office, task_a, code="A-1", beacon_source="骰子", beacon_kind="dice"),
+        freeze_announcement(
+            office, task_a, code="A-1", beacon_source="骰子", beacon_kind="lottery"
+        ),
         beacon="42",
     )
     task_b = plan.tasks.get(number=2)
@@ -75,7 +79,9 @@ def test_entities_inspected_recently_by_the_same_department_are_excluded(office,
     task_a = plan.tasks.get(number=1)
     reveal_draw(
         office,
-        freeze_announcement(office, task_a, code="A-1", beacon_source="骰子", beacon_kind="dice"),
+        freeze_announcement(
+            office, task_a, code="A-1", beacon_source="骰子", beacon_kind="lottery"
+        ),
         beacon="7",
     )
     drawn = task_a.inspections.get().entity

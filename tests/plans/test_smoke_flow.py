@@ -11,7 +11,7 @@ def test_the_three_annex_tasks_draw_and_verify(office, plan):
             task,
             code=f"T-{task.number}",
             beacon_source=f"骰子 T-{task.number}",
-            beacon_kind="dice",
+            beacon_kind="lottery",
         )
         draw = reveal_draw(office, draw, beacon="3 1 4 1 5")
         pool, conflicts = engine.frozen_inputs(draw)

@@ -48,7 +48,7 @@ def test_department_admin_cannot_open_plan_editing(ga_client, demo, name):
 def test_department_admin_cannot_announce(ga_client, task_a):
     response = ga_client.post(
         reverse("plans:announce", args=[task_a.pk]),
-        {"code": "X-1", "beacon_kind": "dice", "beacon_source": "掷骰"},
+        {"code": "X-1", "beacon_kind": "lottery", "beacon_source": "掷骰"},
     )
     assert response.status_code == 403
     assert not Draw.objects.exists()

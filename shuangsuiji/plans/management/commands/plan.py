@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import sys
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +26,9 @@ from django.db.models import Q
 from shuangsuiji.core.actors import actor_for
 from shuangsuiji.core.labels import percent
 from shuangsuiji.core.models import Region
-from shuangsuiji.plans import annex, draws, engine, mission, services
-from shuangsuiji.plans.models import BeaconKind, Draw, Plan, Rounding, Task, TeamMode
+from shuangsuiji.drawengine import DrawError, commitment_of
+from shuangsuiji.plans import annex, commitments, draws, engine, mission, services
+from shuangsuiji.plans.models import BeaconKind, Draw, DrawStatus, Plan, Rounding, Task, TeamMode
 
 
 def _date(text: str) -> datetime.date:
@@ -129,6 +131,17 @@ class Command(BaseCommand):
         p.add_argument("draw", help="抽取编号")
         p.add_argument("--beacon", required=True, help="公开产生的随机数（如彩票开奖号码）")
 
+        for name, text in (
+            ("commit", "部门提交承诺 SHA-256(秘密值)"),
+            ("reveal-secret", "部门揭示秘密值"),
+        ):
+            p = sub.add_parser(name, help=text)
+            p.add_argument("draw", help="抽取编号")
+            p.add_argument("--department", required=True, help="部门代码")
+            p.add_argument(
+                "--secret-stdin", action="store_true", required=True, help="从标准输入读取秘密值"
+            )
+
         p = sub.add_parser("record", help="写出抽取记录 JSON")
         p.add_argument("draw", help="抽取编号")
         p.add_argument("--output", required=True, help="写出的抽取记录 JSON 文件")
@@ -141,7 +154,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         actor = actor_for(opts.get("as_user"), "ssj plan")
         try:
-            getattr(self, f"do_{opts['action']}")(actor, opts)
+            getattr(self, f"do_{opts['action'].replace('-', '_')}")(actor, opts)
         except (ValidationError, PermissionDenied) as exc:
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError("；".join(messages)) from exc
@@ -234,7 +247,12 @@ class Command(BaseCommand):
             beacon_kind=o["beacon_kind"],
             beacon_not_before=_moment(o.get("beacon_not_before")),
         )
-        self.stdout.write(f"公告已冻结：{draw.code}\n摘要 {draw.announcement_digest}")
+        if draw.status == DrawStatus.COMMITTING:
+            self.stdout.write(
+                f"名录已冻结：{draw.code}；待各参与部门提交承诺（ssj plan commit）后公告"
+            )
+        else:
+            self.stdout.write(f"公告已冻结：{draw.code}\n摘要 {draw.announcement_digest}")
         for key, value in sorted(draw.announcement["strata"].items()):
             self.stdout.write(
                 f"  {key} 类：基数 {len(value['ids'])}，比例 {percent(value['rate_bp'])}"
@@ -249,10 +267,46 @@ class Command(BaseCommand):
 
     def do_reveal(self, actor, o):
         draw = draws.reveal_draw(actor, self._draw(o["draw"]), beacon=o["beacon"])
+        if draw.record is None:
+            self.stdout.write(f"已录入随机数：{draw.code} {draw.beacon}；待各部门揭示秘密值后开奖")
+            return
         self.stdout.write(f"已开奖：{draw.code} 随机数 {draw.beacon}")
         for key, value in sorted(draw.record["strata"].items()):
             ids = ", ".join(e["id"] for e in value["selected"])
             self.stdout.write(f"  {key} 类 {value['sample_size']}/{value['population']}：{ids}")
+
+    def _secret(self) -> str:
+        secret = sys.stdin.readline().strip()
+        if not secret:
+            raise CommandError("标准输入中没有秘密值")
+        return secret
+
+    def do_commit(self, actor, o):
+        secret = self._secret()
+        try:
+            digest = commitment_of(secret)
+        except DrawError as exc:
+            raise CommandError(str(exc)) from None
+        row = commitments.commit_secret(
+            actor, self._draw(o["draw"]), digest, department=o["department"]
+        )
+        draw = row.draw
+        draw.refresh_from_db()
+        self.stdout.write(f"已提交承诺：{row.department.name} {digest}")
+        if draw.status == DrawStatus.ANNOUNCED:
+            self.stdout.write(
+                f"各部门承诺已齐，公告已冻结：{draw.code}\n摘要 {draw.announcement_digest}"
+            )
+
+    def do_reveal_secret(self, actor, o):
+        row = commitments.reveal_secret(
+            actor, self._draw(o["draw"]), self._secret(), department=o["department"]
+        )
+        draw = row.draw
+        draw.refresh_from_db()
+        self.stdout.write(f"已揭示秘密值：{row.department.name}")
+        if draw.status == DrawStatus.REVEALED:
+            self.stdout.write(f"已开奖：{draw.code} 随机数 {draw.beacon}")
 
     def do_record(self, actor, o):
         draw = self._draw(o["draw"])
