@@ -228,3 +228,19 @@ def test_a_draw_awaiting_commitments_cannot_be_revealed(office, dice_draw):
     with pytest.raises(StateConflict) as err:
         reveal_draw(office, dice_draw, beacon="1")
     assert err.value.code == "draw.awaiting_commitments"
+
+
+def test_the_portal_shows_the_commitments_and_after_the_reveal_the_secrets(
+    client, office, dice_draw
+):
+    from django.urls import reverse
+
+    secrets = commit_all(dice_draw)
+    page = client.get(reverse("portal:draw", args=["D-1"])).content.decode()
+    for c in dice_draw.announcement["commitments"]:
+        assert c["sha256"] in page
+    assert secrets["410402-GA"] not in page
+    reveal_draw(office, dice_draw, beacon="4")
+    reveal_all(dice_draw, secrets)
+    page = client.get(reverse("portal:draw", args=["D-1"])).content.decode()
+    assert secrets["410402-WGL"] in page and secrets["410402-GA"] in page
