@@ -244,3 +244,17 @@ def test_the_portal_shows_the_commitments_and_after_the_reveal_the_secrets(
     reveal_all(dice_draw, secrets)
     page = client.get(reverse("portal:draw", args=["D-1"])).content.decode()
     assert secrets["410402-WGL"] in page and secrets["410402-GA"] in page
+
+
+def test_the_staff_draw_page_of_a_draw_awaiting_commitments_opens_and_refuses_the_beacon(
+    client, office, dice_draw
+):
+    from django.urls import reverse
+
+    client.force_login(office)
+    page = client.get(reverse("plans:draw", args=[dice_draw.pk]))
+    assert page.status_code == 200 and "待各部门承诺" in page.content.decode()
+    answer = client.post(reverse("plans:reveal", args=[dice_draw.pk]), {"beacon": "3"})
+    assert answer.status_code in (302, 400, 409)
+    dice_draw.refresh_from_db()
+    assert dice_draw.beacon == "" and dice_draw.status == DrawStatus.COMMITTING
