@@ -43,7 +43,7 @@ def test_a_successful_command_exits_0():
     assert cli.guarded(lambda: None) == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the command closes its connections when it ends
 def test_ssj_demo_is_refused_in_production_mode(settings, capsys):
     settings.PRODUCTION = True
     assert cli.main(["demo"]) == 1

@@ -32,9 +32,12 @@ def insert_rows(model: type[models.Model], columns: Sequence[str], rows: Iterabl
     names = ", ".join(qn(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            # COPY goes to psycopg directly: wrap its errors as Django's (IntegrityError, …)
+            # so callers and the error mapper see the same exceptions as for INSERT.
+            with connection.wrap_database_errors:
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
             return
         # Table and column names come from model metadata, quoted; values are parameters.
         placeholders = ", ".join(["%s"] * len(columns))
